@@ -1,0 +1,76 @@
+"""Portal Partisipasi Publik: the application factory."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config=None):
+    """Build the portal: configuration, extensions, blueprints, CLI and error pages."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("PORTAL_INSTANCE_PATH") or str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    from portal.config import load_config
+
+    load_config(app, test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from portal import cli, errors, observability, web
+
+    errors.register(app)
+    observability.register(app)
+    web.register(app)
+    cli.register(app)
+    return app
+
+
+def _init_extensions(app):
+    from portal import i18n, mailer
+    from portal.accounts.login import init_login
+    from portal.db import configure_sqlite
+    from portal.extensions import babel, csrf, db, limiter, mail, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        default_translation_directories=str(ROOT / "portal" / "translations"),
+    )
+    init_login(app)
+    mailer.init_outbox(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
+    _import_models()
+
+
+def _import_models():
+    # Every model module, so metadata (and Alembic) sees all tables.
+    import portal.accounts.models  # noqa: F401
+    import portal.audit  # noqa: F401
+    import portal.organisation.models  # noqa: F401
+
+
+def _register_blueprints(app):
+    from portal.accounts import bp as accounts_bp
+    from portal.admin import bp as admin_bp
+    from portal.i18n import bp as i18n_bp
+    from portal.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(i18n_bp)
+    app.register_blueprint(accounts_bp, url_prefix="/akun")
+    app.register_blueprint(admin_bp, url_prefix="/admin")

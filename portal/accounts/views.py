@@ -1,0 +1,193 @@
+import json
+
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from portal.accounts import bp, services
+from portal.accounts.forms import (
+    ChangePasswordForm,
+    DeleteAccountForm,
+    EmailForm,
+    LoginForm,
+    ProfileForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
+from portal.accounts.passwords import password_matches
+from portal.accounts.tokens import InvalidToken, user_from_token
+from portal.extensions import db, limiter
+from portal.web import safe_next_url
+
+
+def _login_rate_limit():
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/daftar", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register_user(form.name.data, form.email.data, form.password.data)
+        except services.EmailTaken as error:
+            form.email.errors.append(str(error))
+        else:
+            db.session.commit()
+            return render_template("accounts/check_email.html", email=user.email), 201
+    return render_template("accounts/register.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/verifikasi/<token>")
+def verify_email(token):
+    try:
+        user = user_from_token(token, "verify")
+    except InvalidToken as error:
+        message = (_("Tautan verifikasi sudah kedaluwarsa. Minta tautan baru di bawah ini.") if error.expired
+                   else _("Tautan verifikasi tidak valid."))
+        flash(message, "error")
+        return redirect(url_for("accounts.resend_verification"))
+    services.verify_email(user)
+    db.session.commit()
+    flash(_("Email Anda sudah terverifikasi. Silakan masuk."), "success")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/verifikasi", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"])
+def resend_verification():
+    form = EmailForm()
+    if form.validate_on_submit():
+        user = services.get_user_by_email(form.email.data)
+        if user is not None and not user.is_deleted and not user.is_verified:
+            services.send_verification_mail(user)
+        flash(_("Jika alamat itu terdaftar dan belum diverifikasi, tautan verifikasi baru sudah dikirim."), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/resend_verification.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/masuk", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(safe_next_url(request.args.get("next")))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except services.AccountError as error:
+            db.session.commit()  # keep the failure count and any lock
+            form.form_errors.append(str(error))
+            status = 401 if isinstance(error, services.LoginFailed) else 403
+        else:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            flash(_("Selamat datang, %(name)s.", name=user.name), "success")
+            return redirect(safe_next_url(request.args.get("next")))
+    elif form.errors:
+        status = 422
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.post("/keluar")
+def logout():
+    logout_user()
+    flash(_("Anda sudah keluar."), "success")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/lupa-sandi", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"])
+def forgot_password():
+    form = EmailForm()
+    if form.validate_on_submit():
+        services.send_password_reset(form.email.data)
+        flash(_("Jika alamat itu terdaftar, kami sudah mengirim tautan untuk mengatur ulang kata sandi. Tautan berlaku satu jam."), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot_password.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/atur-ulang-sandi/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    try:
+        user = user_from_token(token, "reset")
+    except InvalidToken:
+        flash(_("Tautan atur ulang kata sandi tidak valid, sudah dipakai, atau kedaluwarsa. Minta tautan baru."), "error")
+        return redirect(url_for("accounts.forgot_password"))
+    form = ResetPasswordForm()
+    form.account_email, form.account_name = user.email, user.name
+    if form.validate_on_submit():
+        services.reset_password(user, form.password.data)
+        db.session.commit()
+        logout_user()
+        flash(_("Kata sandi sudah diganti. Silakan masuk dengan kata sandi baru."), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form, user=user), 422 if form.errors else 200
+
+
+@bp.route("/profil", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user if request.method == "GET" else None)
+    if request.method == "GET":
+        form.locale.data = current_user.locale or ""
+    if form.validate_on_submit():
+        services.update_profile(
+            current_user, name=form.name.data, email_notifications=form.email_notifications.data, locale=form.locale.data
+        )
+        db.session.commit()
+        flash(_("Profil sudah disimpan."), "success")
+        return redirect(url_for("accounts.profile"))
+    return render_template(
+        "accounts/profile.html", form=form, password_form=ChangePasswordForm(formdata=None)
+    ), 422 if form.errors else 200
+
+
+@bp.post("/profil/sandi")
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    form.account_email, form.account_name = current_user.email, current_user.name
+    if form.validate_on_submit():
+        if not password_matches(current_user.password_hash, form.current_password.data):
+            form.current_password.errors.append(_("Kata sandi saat ini salah."))
+        else:
+            services.set_password(current_user, form.password.data)
+            db.session.commit()
+            login_user(current_user._get_current_object())  # the session version changed: keep this session signed in
+            flash(_("Kata sandi sudah diganti. Perangkat lain perlu masuk lagi."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template(
+        "accounts/profile.html", form=ProfileForm(obj=current_user), password_form=form
+    ), 422
+
+
+@bp.get("/profil/ekspor")
+@login_required
+def export_data():
+    data = services.export_user_data(current_user)
+    return Response(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        mimetype="application/json",
+        headers={"Content-Disposition": "attachment; filename=data-saya.json"},
+    )
+
+
+@bp.route("/profil/hapus", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        if not password_matches(current_user.password_hash, form.password.data):
+            form.password.errors.append(_("Kata sandi salah."))
+        else:
+            services.delete_account(current_user._get_current_object())
+            db.session.commit()
+            logout_user()
+            flash(_("Akun Anda sudah dihapus. Data pribadi Anda dihapus; tulisan Anda tetap ada tanpa nama Anda."), "success")
+            return redirect(url_for("main.home"))
+    return render_template("accounts/delete.html", form=form), 422 if form.errors else 200

@@ -1,0 +1,1 @@
+"""The city's organisation: units (OPD), services (layanan) and ASN profiles."""

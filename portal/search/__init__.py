@@ -1,0 +1,1 @@
+"""Full-text search over the portal's public content."""

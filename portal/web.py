@@ -1,0 +1,57 @@
+"""Template helpers shared by every page: dates in WIB, permissions, safe redirects."""
+
+from urllib.parse import urlsplit
+
+from flask import current_app, request, url_for
+from flask_babel import format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from portal import permissions
+from portal.organisation.nip import format_nip
+
+
+def safe_next_url(target, fallback="main.home"):
+    """Return target if it stays on this site, else the fallback page (no open redirects)."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return url_for(fallback)
+
+
+def wib(value, fmt="d MMM yyyy, HH.mm"):
+    """Format a UTC datetime in Asia/Jakarta time, with the WIB suffix."""
+    if value is None:
+        return ""
+    return f"{format_datetime(value, fmt)} WIB"
+
+
+def add_nav_item(app, endpoint, label, visible=None, order=50):
+    """Add a link to the main navigation; visible(user) decides who sees it."""
+    app.extensions.setdefault("portal_nav", []).append((order, endpoint, label, visible))
+
+
+def nav_items():
+    """List the (endpoint, label) pairs the current visitor sees in the main navigation."""
+    items = sorted(current_app.extensions.get("portal_nav", []), key=lambda item: item[0])
+    return [(endpoint, label) for _order, endpoint, label, visible in items if visible is None or visible(current_user)]
+
+
+def register(app):
+    add_nav_item(app, "main.home", _l("Beranda"), order=0)
+    add_nav_item(app, "main.directory", _l("Layanan"), order=80)
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals.update(permissions.TEMPLATE_GLOBALS)
+    app.jinja_env.globals["nav_items"] = nav_items
+    app.jinja_env.filters["wib"] = wib
+    app.jinja_env.filters["nip"] = format_nip
+
+    @app.context_processor
+    def inject_site():
+        return {
+            "site_name": current_app.config["SITE_NAME"],
+            "languages": current_app.config["LANGUAGES"],
+            "current_locale": str(get_locale()),
+            "current_path": request.full_path.rstrip("?") if request else "/",
+        }
