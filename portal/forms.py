@@ -3,7 +3,7 @@
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import validators
+from wtforms import SelectChoice, validators
 
 
 def required(message=None):
@@ -17,6 +17,11 @@ def max_length(n):
 
 def length(min_, max_):
     return validators.Length(min=min_, max=max_, message=_l("Panjang harus %(min)d–%(max)d karakter.", min=min_, max=max_))
+
+
+def strip(value):
+    """Filter: drop surrounding spaces people paste in with an address or a name."""
+    return value.strip() if isinstance(value, str) else value
 
 
 def email_address():
@@ -49,6 +54,11 @@ WTFORMS_INDONESIAN = {
     "The CSRF token has expired.": "Formulir kedaluwarsa. Muat ulang halaman lalu kirim lagi.",
     "The CSRF tokens do not match.": "Token keamanan formulir tidak cocok. Muat ulang halaman lalu kirim lagi.",
 }
+
+
+def choices(pairs):
+    """Turn (value, label) pairs into select options (WTForms 3.3 deprecates bare tuples)."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class _WtformsTranslations:

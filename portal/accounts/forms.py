@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, validators
 
 from portal.accounts.passwords import MAX_LENGTH, password_problems
-from portal.forms import EmptyForm, email_address, length, max_length, required
+from portal.forms import EmptyForm, choices, strip, email_address, length, max_length, required
 
 
 class PasswordRule:
@@ -25,8 +25,8 @@ def _password_confirmation():
 
 
 class RegisterForm(EmptyForm):
-    name = StringField(_l("Nama"), validators=[required(), length(2, 120)])
-    email = EmailField(_l("Email"), validators=[required(), max_length(254), email_address()])
+    name = StringField(_l("Nama"), filters=[strip], validators=[required(), length(2, 120)])
+    email = EmailField(_l("Email"), filters=[strip], validators=[required(), max_length(254), email_address()])
     password = PasswordField(_l("Kata sandi"), validators=[required(), PasswordRule()])
     password_confirm = _password_confirmation()
     accept_terms = BooleanField(
@@ -36,13 +36,13 @@ class RegisterForm(EmptyForm):
 
 
 class LoginForm(EmptyForm):
-    email = EmailField(_l("Email"), validators=[required(), max_length(254)])
+    email = EmailField(_l("Email"), filters=[strip], validators=[required(), max_length(254)])
     password = PasswordField(_l("Kata sandi"), validators=[required(), max_length(MAX_LENGTH)])
     remember = BooleanField(_l("Ingat saya di perangkat ini"))
 
 
 class EmailForm(EmptyForm):
-    email = EmailField(_l("Email"), validators=[required(), max_length(254), email_address()])
+    email = EmailField(_l("Email"), filters=[strip], validators=[required(), max_length(254), email_address()])
 
 
 class ResetPasswordForm(EmptyForm):
@@ -57,10 +57,10 @@ class ChangePasswordForm(EmptyForm):
 
 
 class ProfileForm(EmptyForm):
-    name = StringField(_l("Nama"), validators=[required(), length(2, 120)])
+    name = StringField(_l("Nama"), filters=[strip], validators=[required(), length(2, 120)])
     locale = SelectField(
         _l("Bahasa tampilan"),
-        choices=[("", _l("Bawaan (Bahasa Indonesia)")), ("id", "Bahasa Indonesia"), ("en", "English")],
+        choices=choices([("", _l("Bawaan (Bahasa Indonesia)")), ("id", "Bahasa Indonesia"), ("en", "English")]),
         validate_choice=True,
     )
     email_notifications = BooleanField(_l("Kirim pemberitahuan ke email saya"))

@@ -26,10 +26,13 @@ def password_problems(password, *, email="", name=""):
     lowered = password.lower()
     if lowered in COMMON_PASSWORDS:
         problems.append(_("Kata sandi ini terlalu umum dan mudah ditebak."))
-    local_part = email.split("@")[0].lower()
-    if (local_part and len(local_part) >= 4 and local_part in lowered) or (name and lowered == name.lower()):
+    if any(len(part) >= 4 and part in _letters_and_digits(password) for part in (_letters_and_digits(email.split("@")[0]), _letters_and_digits(name))):
         problems.append(_("Kata sandi tidak boleh memuat nama atau alamat email Anda."))
     return problems
+
+
+def _letters_and_digits(text):
+    return "".join(c for c in text.lower() if c.isalnum())
 
 
 def hash_password(password):

@@ -18,7 +18,8 @@ def normalize_nip(raw, today=None):
     digits = re.sub(r"\s+", "", raw or "")
     if not digits:
         raise InvalidNip("NIP wajib diisi.")
-    if not digits.isdigit():
+    # str.isdigit() also accepts "²" or full-width "１"; only ASCII digits make a NIP.
+    if not re.fullmatch(r"[0-9]+", digits):
         raise InvalidNip("NIP hanya boleh berisi angka (spasi diperbolehkan).")
     if len(digits) != 18:
         raise InvalidNip(f"NIP harus 18 digit, bukan {len(digits)}.")
