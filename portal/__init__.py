@@ -59,9 +59,15 @@ def _init_extensions(app):
 
 def _import_models():
     # Every model module, so metadata (and Alembic) sees all tables.
+    import forum.models  # noqa: F401
+    import konsultasi.models  # noqa: F401
     import portal.accounts.models  # noqa: F401
     import portal.audit  # noqa: F401
+    import portal.feedback.models  # noqa: F401
+    import portal.notifications.models  # noqa: F401
     import portal.organisation.models  # noqa: F401
+    import portal.responses.models  # noqa: F401
+    import portal.workdays.models  # noqa: F401
 
 
 def _register_blueprints(app):
@@ -69,8 +75,20 @@ def _register_blueprints(app):
     from portal.admin import bp as admin_bp
     from portal.i18n import bp as i18n_bp
     from portal.main import bp as main_bp
+    from portal.notifications import bp as notifications_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(i18n_bp)
     app.register_blueprint(accounts_bp, url_prefix="/akun")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(notifications_bp, url_prefix="/notifikasi")
+
+    import forum
+    from portal import api, feedback
+
+    forum.init_app(app)
+    import konsultasi
+
+    konsultasi.init_app(app)
+    feedback.init_app(app)
+    api.init_app(app)

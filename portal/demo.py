@@ -100,7 +100,7 @@ class DemoContext:
         self.created[what] = self.created.get(what, 0) + n
 
 
-def seed_demo(scale=1, password="demo12345"):
+def seed_demo(scale=1, password="demo12345"):  # noqa: S107 (the documented demo password)
     """Add the demo setting to the database and commit; return summary lines."""
     context = DemoContext(scale, hash_password(password), random.Random(20261128))
     _seed_units(context)

@@ -1,6 +1,6 @@
 """Language choice: Bahasa Indonesia by default, English on request."""
 
-from flask import Blueprint, current_app, flash, redirect, request, session
+from flask import Blueprint, current_app, flash, has_request_context, redirect, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,6 +13,8 @@ bp = Blueprint("i18n", __name__)
 def select_locale():
     """Pick the locale: the choice made this session, then the account's, then Indonesian."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # command-line tools and jobs: no session, no visitor
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("lang")
     if chosen in languages:
         return chosen

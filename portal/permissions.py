@@ -4,7 +4,11 @@ Views call these through `require(...)`; templates call the same functions (they
 template globals), so a button is shown exactly when the server would allow the action.
 """
 
-from flask import abort
+from datetime import timedelta
+
+from flask import abort, current_app
+
+from portal.db import utcnow
 
 
 def require(allowed):
@@ -81,8 +85,229 @@ def can_change_role(actor, target, role):
     return not (role == "admin" and actor.id == target.id)
 
 
-TEMPLATE_GLOBALS = {
-    name: value
-    for name, value in globals().items()
-    if name.startswith(("can_", "is_")) or name == "supervises"
-}
+# ---------------------------------------------------------------- konsultasi
+# The phase rules live on the Consultation model (is_open_for_registration, is_live, …), so
+# this module needs no import from the konsultasi package.
+
+
+def is_active_participant(user):
+    """Say whether the user may take part: signed in, e-mail verified, not suspended."""
+    return is_signed_in(user) and user.is_verified and not user.is_deleted and not user.is_suspended()
+
+
+def can_manage_consultation(user):
+    """Say whether the user may create consultations and run them (moderator console, report)."""
+    return is_moderator(user)
+
+
+def can_view_consultation(user, consultation):
+    """Say whether the user may see the consultation (drafts only for moderators)."""
+    return consultation.phase != "draf" or can_manage_consultation(user)
+
+
+def can_register(user, consultation):
+    """Say whether the user may register for the consultation now."""
+    return is_active_participant(user) and consultation.is_open_for_registration
+
+
+def can_comment_section(user, consultation):
+    """Say whether the user may comment on the consultation's draft document now."""
+    return is_active_participant(user) and consultation.is_open_for_comments
+
+
+def can_ask_question(user, consultation):
+    """Say whether the user may ask a question in the live session now."""
+    return is_active_participant(user) and consultation.is_live
+
+
+def can_vote_question(user, question, consultation):
+    """Say whether the user may upvote this question (approved, live, and not their own)."""
+    return (
+        is_active_participant(user)
+        and consultation.is_live
+        and question.status == "disetujui"
+        and question.author_id != user.id
+    )
+
+
+def can_answer_konsultasi_input(user, consultation):
+    """Say whether the user may answer for the city: an ASN of the responsible unit or a speaker."""
+    if not is_asn(user):
+        return False
+    profile = user.asn_profile
+    return profile.unit_id == consultation.unit_id or consultation.has_speaker(profile)
+
+
+def can_view_consultation_report(user, consultation):
+    """Say whether the user may read the report (public once published; moderators preview it)."""
+    return consultation.has_report or (consultation.phase == "ditutup" and can_manage_consultation(user))
+
+
+def template_globals():
+    """Every predicate of this module, for templates (read at app start, so later additions count)."""
+    return {name: value for name, value in globals().items() if name.startswith(("can_", "is_")) or name == "supervises"}
+
+
+# --- Service feedback -------------------------------------------------------------------------
+
+
+def _asn_of_unit(user, unit_id):
+    return is_asn(user) and user.asn_profile.unit_id == unit_id
+
+
+def can_handle_feedback(user, feedback):
+    """Say whether the user may verify, reject and follow a feedback item (its unit's ASN or a moderator)."""
+    return _asn_of_unit(user, feedback.unit_id) or is_moderator(user)
+
+
+def can_assign_feedback(user, feedback):
+    """Say whether the user may assign a feedback item to an ASN (an atasan of its unit, or a moderator)."""
+    return (is_atasan(user) and _asn_of_unit(user, feedback.unit_id)) or is_moderator(user)
+
+
+def can_answer_feedback(user, feedback):
+    """Say whether the user is the ASN assigned to answer this item."""
+    return is_asn(user) and feedback.assigned_asn_id == user.asn_profile.id and feedback.status == "diproses"
+
+
+def is_feedback_submitter(user, feedback):
+    """Say whether the signed-in user sent this feedback."""
+    return is_signed_in(user) and feedback.submitter_id == user.id
+
+
+def can_see_feedback_text(user, feedback):
+    """Say whether the user may read the full text (public items: everyone; private: submitter and handlers)."""
+    return feedback.is_public or is_feedback_submitter(user, feedback) or can_handle_feedback(user, feedback) or is_admin(user)
+
+
+def can_see_feedback_identity(user, feedback):
+    """Say whether the user may see who sent it (UU 27/2022: never the public; confidential hides it from the ASN)."""
+    if is_feedback_submitter(user, feedback) or is_moderator(user) or is_admin(user):
+        return True
+    return not feedback.confidential and _asn_of_unit(user, feedback.unit_id)
+
+
+def can_view_feedback_attachment(user, feedback):
+    """Say whether the user may open the photo (submitter, the unit's ASN, moderators, admins)."""
+    return is_feedback_submitter(user, feedback) or can_handle_feedback(user, feedback) or is_admin(user)
+
+
+def can_use_feedback_inbox(user):
+    """Say whether the user has a unit inbox of feedback (ASN) or sees all (moderator)."""
+    return is_asn(user) or is_moderator(user)
+
+
+def can_manage_calendar(user):
+    """Say whether the user may edit holidays and deadline policies (admins)."""
+    return is_admin(user)
+
+
+# --- Forum -------------------------------------------------------------------------------------
+
+
+def can_post(user, now=None):
+    """Say whether the person may write in the forum at all (signed in, verified, not suspended)."""
+    return is_signed_in(user) and not user.is_deleted and user.is_verified and not user.is_suspended(now)
+
+
+def can_open_thread(user):
+    """Say whether the person may open a new thread."""
+    return can_post(user)
+
+
+def can_reply(user, thread):
+    """Say whether the person may reply in this thread (locked or hidden threads: moderators only)."""
+    if not can_post(user) or thread.deleted_at is not None:
+        return False
+    if thread.is_locked or thread.is_hidden:
+        return is_moderator(user)
+    return True
+
+
+def can_answer_officially(user, thread):
+    """Say whether the person may post an official answer: an ASN of the category's unit."""
+    return can_reply(user, thread) and is_asn(user) and user.asn_profile.unit_id == thread.category.unit_id
+
+
+def can_edit_post(user, post, now=None):
+    """Say whether the person may edit the post: its author within the edit window, a moderator any time."""
+    if not is_signed_in(user) or post.deleted_at is not None or post.thread.deleted_at is not None:
+        return False
+    if is_moderator(user):
+        return True
+    if post.author_id != user.id or post.hidden_at is not None or post.thread.is_locked or not can_post(user, now):
+        return False
+    window = timedelta(minutes=current_app.config.get("FORUM_EDIT_WINDOW_MINUTES", 30))
+    return (now or utcnow()) - post.created_at <= window
+
+
+def can_delete_post(user, post):
+    """Say whether the person may delete the post (its author; moderators hide instead)."""
+    return is_signed_in(user) and post.author_id == user.id and post.deleted_at is None and post.thread.deleted_at is None
+
+
+def can_view_post_history(user, post):
+    """Say whether the person may read the post's earlier versions (hidden or deleted posts: moderators only)."""
+    if post.deleted_at is not None or post.hidden_at is not None or post.thread.deleted_at is not None:
+        return is_moderator(user)
+    return True
+
+
+def can_vote(user, post):
+    """Say whether the person may upvote the post: never their own, never a hidden or deleted one."""
+    return can_post(user) and post.author_id != user.id and post.is_visible and post.thread.deleted_at is None
+
+
+def can_flag(user, post):
+    """Say whether the person may report the post to the moderators (anyone signed in but its author)."""
+    return is_signed_in(user) and post.author_id != user.id and post.deleted_at is None
+
+
+def can_follow_thread(user, thread):
+    """Say whether the person may follow the thread and be notified of replies."""
+    return is_signed_in(user) and thread.deleted_at is None
+
+
+def can_accept_answer(user, thread):
+    """Say whether the person may mark a reply as the accepted answer: the thread's author or a moderator."""
+    if not is_signed_in(user) or thread.deleted_at is not None:
+        return False
+    return thread.author_id == user.id or is_moderator(user)
+
+
+def can_rate_answer(user, post):
+    """Say whether the person may rate this official answer (the thread's author only)."""
+    return (
+        is_signed_in(user)
+        and post.is_official
+        and post.is_visible
+        and post.thread.author_id == user.id
+        and post.thread.deleted_at is None
+    )
+
+
+def can_assign_thread(user, thread):
+    """Say whether the person may assign the thread: a moderator, or an atasan of the category's unit."""
+    if thread.deleted_at is not None:
+        return False
+    return is_moderator(user) or (is_atasan(user) and user.asn_profile.unit_id == thread.category.unit_id)
+
+
+def can_see_needs_response(user):
+    """Say whether the person has a "Perlu ditanggapi" list (an ASN with a profile)."""
+    return is_asn(user)
+
+
+def can_moderate_forum(user):
+    """Say whether the person may hide posts, lock, pin, move and close threads, and suspend users."""
+    return is_moderator(user)
+
+
+def can_see_author_account(user):
+    """Say whether the person may see the account behind a pseudonym (moderators, to handle abuse)."""
+    return is_moderator(user)
+
+
+def can_manage_forum_categories(user):
+    """Say whether the person may create and edit forum categories."""
+    return is_admin(user)

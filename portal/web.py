@@ -39,11 +39,14 @@ def nav_items():
 
 
 def register(app):
+    from portal.notifications.services import unread_for_bell
+
     add_nav_item(app, "main.home", _l("Beranda"), order=0)
     add_nav_item(app, "main.directory", _l("Layanan"), order=80)
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.globals.update(permissions.TEMPLATE_GLOBALS)
+    app.jinja_env.globals.update(permissions.template_globals())
     app.jinja_env.globals["nav_items"] = nav_items
+    app.jinja_env.globals["unread_notifications"] = unread_for_bell
     app.jinja_env.filters["wib"] = wib
     app.jinja_env.filters["nip"] = format_nip
 

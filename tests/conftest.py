@@ -9,6 +9,8 @@ import os
 import shutil
 
 import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from portal import create_app
@@ -93,6 +95,20 @@ def database_url(tmp_path, sqlite_template, postgres_schema):
         yield f"sqlite:///{path}"
 
 
+class IsolatedClient(FlaskClient):
+    """Forget the user Flask-Login cached in `g` before each request.
+
+    pytest-flask keeps a request context open for the whole test, and client requests reuse
+    its app context; a template rendered by the test body (an e-mail) would otherwise leave
+    an anonymous user cached in `g` for the next request.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(request, tmp_path, database_url, monkeypatch):
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
@@ -101,6 +117,7 @@ def app(request, tmp_path, database_url, monkeypatch):
     if marker:
         config.update(marker.kwargs)
     app = create_app(config)
+    app.test_client_class = IsolatedClient
     yield app
     with app.app_context():
         _db.session.remove()

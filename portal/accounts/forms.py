@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, validators
 
 from portal.accounts.passwords import MAX_LENGTH, password_problems
-from portal.forms import EmptyForm, choices, strip, email_address, length, max_length, required
+from portal.forms import EmptyForm, choices, email_address, length, max_length, required, strip
 
 
 class PasswordRule:

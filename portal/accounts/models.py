@@ -3,8 +3,9 @@
 from datetime import datetime
 
 from flask_login import AnonymousUserMixin, UserMixin
-from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from slugify import slugify
+from sqlalchemy import ForeignKey, String, event, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from portal.db import UTCDateTime, utcnow
 from portal.extensions import db
@@ -31,9 +32,13 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A public handle for @mentions, made from the name at registration.
+    handle: Mapped[str | None] = mapped_column(String(40), unique=True)
     locale: Mapped[str | None] = mapped_column(String(8))
     email_notifications: Mapped[bool] = mapped_column(default=True)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    suspension_reason: Mapped[str | None] = mapped_column(String(500))
     # Bumped on password change and deletion: invalidates remember-me cookies and reset links.
     session_version: Mapped[int] = mapped_column(default=1)
 
@@ -55,6 +60,9 @@ class User(UserMixin, db.Model):
     @property
     def is_deleted(self):
         return self.deleted_at is not None
+
+    def is_suspended(self, now=None):
+        return self.suspended_until is not None and self.suspended_until > (now or utcnow())
 
     @property
     def is_active(self):
@@ -90,3 +98,29 @@ class Guest(AnonymousUserMixin):
 
     def has_role(self, role):
         return False
+
+    def is_suspended(self, now=None):
+        return False
+
+
+def _handle_base(name):
+    base = slugify(name or "warga", separator="", lowercase=True)[:24]
+    return base or "warga"
+
+
+@event.listens_for(Session, "before_flush")
+def _give_new_users_a_handle(session, _context, _instances):
+    """Every account gets a unique @handle, however it was created (form, import, seed)."""
+    new_users = [obj for obj in session.new if isinstance(obj, User) and not obj.handle]
+    if not new_users:
+        return
+    with session.no_autoflush:
+        for user in new_users:
+            base = _handle_base(user.name)
+            taken = set(session.scalars(select(User.handle).where(User.handle.like(f"{base}%"))))
+            taken |= {obj.handle for obj in session.new if isinstance(obj, User) and obj.handle}
+            candidate, n = base, 1
+            while candidate in taken:
+                n += 1
+                candidate = f"{base}{n}"
+            user.handle = candidate

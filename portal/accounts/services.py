@@ -147,6 +147,7 @@ def delete_account(user):
         hook(user)
     user.name = DELETED_NAME
     user.email = f"dihapus-{user.id}@invalid.invalid"
+    user.handle = f"dihapus{user.id}"  # made from the name, so personal too
     user.password_hash = None
     user.email_verified_at = None
     user.locale = None

@@ -14,4 +14,4 @@ def admins_only():
     require(can_access_admin(current_user))
 
 
-from portal.admin import views  # noqa: E402,F401  (views attach routes to bp)
+from portal.admin import organisation_views, views  # noqa: E402,F401  (views attach routes to bp)

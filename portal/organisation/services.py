@@ -68,6 +68,13 @@ def clean_text(value):
     return " ".join((value or "").split())
 
 
+def _required(value, field, message):
+    # message is lazy: translated only when the rule is broken.
+    if not value:
+        raise OrganisationError(str(message), field=field)
+    return value
+
+
 def strip_nip(value):
     """Drop the spaces people type inside a NIP, without validating it."""
     return re.sub(r"\s+", "", value or "")
@@ -103,7 +110,7 @@ def asn_snapshot(profile):
 
 def create_unit(actor, *, name, slug="", description=""):
     """Add a unit (OPD); a blank slug is made from the name."""
-    name = clean_text(name)
+    name = _required(clean_text(name), "name", _l("Nama perangkat daerah wajib diisi."))
     _ensure_unit_name_free(name)
     unit = Unit(name=name, slug=_choose_slug(Unit, slug, name, fallback="unit"), description=(description or "").strip())
     db.session.add(unit)
@@ -115,7 +122,7 @@ def create_unit(actor, *, name, slug="", description=""):
 def update_unit(actor, unit, *, name, slug="", description=""):
     """Change a unit's name, slug and description."""
     before = unit_snapshot(unit)
-    name = clean_text(name)
+    name = _required(clean_text(name), "name", _l("Nama perangkat daerah wajib diisi."))
     _ensure_unit_name_free(name, unit)
     new_slug = _choose_slug(Unit, slug, name, fallback="unit", current=unit)
     unit.name, unit.slug, unit.description = name, new_slug, (description or "").strip()
@@ -147,7 +154,7 @@ def _ensure_unit_name_free(name, unit=None):
 
 def create_service(actor, unit, *, name, slug="", description=""):
     """Add a service to a unit; its slug is unique across the city, made from the name if blank."""
-    name = clean_text(name)
+    name = _required(clean_text(name), "name", _l("Nama layanan wajib diisi."))
     _ensure_service_name_free(unit, name)
     service = Service(
         unit=unit,
@@ -164,7 +171,7 @@ def create_service(actor, unit, *, name, slug="", description=""):
 def update_service(actor, service, *, name, slug="", description=""):
     """Change a service's name, slug and description."""
     before = service_snapshot(service)
-    name = clean_text(name)
+    name = _required(clean_text(name), "name", _l("Nama layanan wajib diisi."))
     _ensure_service_name_free(service.unit, name, service)
     new_slug = _choose_slug(Service, slug, name, fallback="layanan", current=service)
     service.name, service.slug, service.description = name, new_slug, (description or "").strip()
@@ -266,10 +273,19 @@ def get_asn_profile_by_nip(nip):
 def create_asn_profile(actor, *, nip, name, jabatan, unit, supervisor_nip="", email="", reason=None):
     """Add an ASN profile; link the account with this e-mail, if given, and grant it the "asn" role."""
     nip = _valid_nip(nip)
+    name, jabatan = _asn_texts(name, jabatan)
     _ensure_nip_free(nip)
     supervisor = _resolve_supervisor(nip, supervisor_nip)
     user = _resolve_account(email)
-    profile = AsnProfile(nip=nip, name=clean_text(name), jabatan=clean_text(jabatan), unit=unit, supervisor=supervisor)
+    return add_asn_profile(
+        actor, nip=nip, name=name, jabatan=jabatan, unit=unit, supervisor=supervisor, user=user, reason=reason
+    )
+
+
+def add_asn_profile(actor, *, nip, name, jabatan, unit, supervisor=None, user=None, reason=None):
+    """Insert an ASN profile from values already checked (see create_asn_profile); link the account."""
+    # The bulk import checks a whole file in a few queries, then calls this for each row.
+    profile = AsnProfile(nip=nip, name=name, jabatan=jabatan, unit=unit, supervisor=supervisor)
     db.session.add(profile)
     if user is not None:
         _link_account(actor, profile, user)
@@ -282,10 +298,11 @@ def update_asn_profile(actor, profile, *, nip, name, jabatan, unit, supervisor_n
     """Change an ASN profile; an account no longer linked loses its "asn" role."""
     before = asn_snapshot(profile)
     nip = _valid_nip(nip)
+    name, jabatan = _asn_texts(name, jabatan)
     _ensure_nip_free(nip, profile)
     supervisor = _resolve_supervisor(nip, supervisor_nip, profile)
     user = _resolve_account(email, profile)
-    profile.nip, profile.name, profile.jabatan = nip, clean_text(name), clean_text(jabatan)
+    profile.nip, profile.name, profile.jabatan = nip, name, jabatan
     profile.unit, profile.supervisor = unit, supervisor
     old_user = profile.user
     if user is not old_user:
@@ -306,6 +323,13 @@ def _valid_nip(raw):
         return normalize_nip(raw)
     except InvalidNip as error:
         raise NipInvalid(str(error), field="nip") from None
+
+
+def _asn_texts(name, jabatan):
+    return (
+        _required(clean_text(name), "name", _l("Nama ASN wajib diisi.")),
+        _required(clean_text(jabatan), "jabatan", _l("Jabatan wajib diisi.")),
+    )
 
 
 def _ensure_nip_free(nip, profile=None):

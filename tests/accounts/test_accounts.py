@@ -10,8 +10,8 @@ from portal.accounts import services
 from portal.accounts.models import DELETED_NAME, User
 from portal.accounts.passwords import password_matches
 from portal.audit import AuditEntry
-from portal.organisation.models import AsnProfile
 from portal.db import utcnow
+from portal.organisation.models import AsnProfile
 from tests.conftest import PASSWORD
 
 NEW_PASSWORD = "Kembang-Jepun-77"

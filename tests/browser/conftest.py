@@ -29,19 +29,28 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 VIEWPORTS = {
-    "phone": {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2},
+    "phone": {
+        "viewport": {"width": 375, "height": 740},
+        "is_mobile": True,
+        "has_touch": True,
+        "device_scale_factor": 2,
+    },
     "desktop": {"viewport": {"width": 1280, "height": 900}},
 }
 # Playwright waits up to 30 s by default; a journey step that needs more than this is broken.
 TIMEOUT_MS = 10_000
 HERE = Path(__file__).parent
+FORK_WARNING = r"ignore:This process .* is multi-threaded, use of fork\(\) may lead to deadlocks:DeprecationWarning"
 
 
 def pytest_collection_modifyitems(items):
-    # Everything in this folder is a browser journey, even if a test forgets the marker.
     for item in items:
         if HERE in Path(str(item.path)).parents:
+            # Everything in this folder is a browser journey, even if a test forgets the marker.
             item.add_marker(pytest.mark.browser)
+            # live_server forks while Playwright's driver thread runs; Python 3.12+ warns about
+            # that, harmlessly here (the child only serves HTTP).
+            item.add_marker(pytest.mark.filterwarnings(FORK_WARNING))
 
 
 @pytest.hookimpl(wrapper=True)
@@ -75,7 +84,9 @@ def app(app, request):
 def browser():
     """One headless Chromium for the whole run."""
     if not Path(CHROMIUM).is_file():
-        message = f"{CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) to run browser journeys"
+        message = (
+            f"{CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) to run browser journeys"
+        )
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(f"REQUIRE_BROWSER=1 but {message}", pytrace=False)
         pytest.skip(message)

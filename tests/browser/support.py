@@ -43,6 +43,9 @@ class Outbox:
 
 def open_navigation(page):
     """Open the header navigation if it hides behind the "Menu" button (narrow screens)."""
+    # Whether the button shows depends on the stylesheet and portal.js: wait until both ran, or
+    # a page still loading looks like a narrow one.
+    page.wait_for_load_state("load")
     toggle = page.locator("[data-nav-toggle]")
     if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
         toggle.click()

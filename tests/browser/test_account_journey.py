@@ -57,6 +57,8 @@ def test_register_verify_sign_in_switch_language_sign_out(live_server, page, out
     # Sign out with the header button (found by its form, so a translated label still works).
     nav = open_navigation(page)
     nav.locator("form[action$='/akun/keluar'] button").click()
+    # The journey was on the home page already: wait for the page without the sign-out form.
+    expect(page.locator("form[action$='/akun/keluar']")).to_have_count(0)
     expect(page).to_have_url(live_server.url("/"))
     nav = open_navigation(page)
     expect(nav.get_by_role("link", name=NAME)).to_have_count(0)

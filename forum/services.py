@@ -1,0 +1,839 @@
+"""Forum operations: threads, replies, official answers, votes, follows and moderation.
+
+Every function flushes but never commits (the view commits once) and never reads the request
+or the signed-in user: the web views, the demo seeder and the tests call the same functions.
+A business rule that refuses raises a ForumError subclass whose text is the message for the
+person and whose `status` is the HTTP status a view answers with.
+"""
+
+import re
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from slugify import slugify
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from forum.models import FLAG_REASONS, Category, Flag, Post, PostRevision, PostVote, Thread, ThreadFollow
+from portal import permissions
+from portal.accounts.models import User
+from portal.audit import record_audit
+from portal.db import utcnow
+from portal.extensions import db
+from portal.markup import render_markdown
+from portal.notifications.services import notify_many
+from portal.organisation.models import AsnProfile
+from portal.responses import services as responses
+from portal.web import wib
+from portal.workdays.calendar import add_working_days
+
+SOURCE = "forum"
+ITEM_TYPE = "thread"
+TITLE_MAX = 200
+BODY_MAX = 20_000
+PSEUDONYM_MAX = 60
+REASON_MAX = 500
+MAX_MENTIONS = 20  # a post naming more people than this is noise, not a conversation
+# Words a pseudonym may not carry: nobody may pass for the city or its moderators.
+RESERVED_PSEUDONYM_WORDS = ("admin", "moderator", "resmi", "dinas", "pemkot", "pemerintah", "asn")
+
+
+class ForumError(Exception):
+    """A business rule refused the action; str(error) is the message, `field` the form field it concerns."""
+
+    status = 409
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
+
+
+class PostingBlocked(ForumError):
+    status = 403
+
+
+class NotAllowed(ForumError):
+    status = 403
+
+
+class RateLimited(ForumError):
+    status = 429
+
+
+class InvalidInput(ForumError):
+    status = 422
+
+
+class ThreadHasReplies(ForumError):
+    pass
+
+
+class AlreadyFlagged(ForumError):
+    pass
+
+
+class AlreadyResolved(ForumError):
+    pass
+
+
+class NoResponseEvent(ForumError):
+    pass
+
+
+class CategoryTaken(ForumError):
+    status = 422
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _config(key, default):
+    return current_app.config.get(key, default)
+
+
+def _path(endpoint, **values):
+    # Services run without a request (CLI, seeding): build the path from the URL map itself.
+    return current_app.url_map.bind("localhost").build(endpoint, values)
+
+
+def thread_path(thread):
+    """Return the path of a thread's page."""
+    return _path("forum.thread", thread_id=thread.id)
+
+
+def post_path(post):
+    """Return the path that leads to a post (it redirects to the right page and anchor)."""
+    return _path("forum.post_link", post_id=post.id)
+
+
+def answer_deadline(now):
+    """Return when the first official answer is due (DOMAIN.md §4)."""
+    # DOMAIN.md §4: forum threads in a category linked to a unit get their first official
+    # answer within 2 working days (SP4N-LAPOR! practice, Perpres 76/2013).
+    return add_working_days(now, _config("FORUM_ANSWER_WORKING_DAYS", 2))
+
+
+def _insert_ignore(model, **values):
+    """Insert a row unless its key exists already; return whether it was inserted.
+
+    INSERT … ON CONFLICT DO NOTHING on both databases, so a double click or two workers racing
+    never raise an IntegrityError (and never a 500), and no savepoint is needed.
+    """
+    dialect = db.session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    statement = module.insert(model.__table__).values(**values).on_conflict_do_nothing()
+    # SQLAlchemy only promises a rowcount for INSERT when asked to keep it.
+    return db.session.execute(statement, execution_options={"preserve_rowcount": True}).rowcount == 1
+
+
+def _bump(model, row, column, delta):
+    """Add delta to a counter in the database itself (UPDATE … SET n = n + delta), race-free."""
+    table = model.__table__
+    db.session.execute(update(table).where(table.c.id == row.id).values({column: table.c[column] + delta}))
+    db.session.expire(row, [column])
+
+
+def _text(value, limit, field, empty_message):
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput(empty_message, field=field)
+    if len(value) > limit:
+        raise InvalidInput(_("Maksimal %(max)d karakter.", max=limit), field=field)
+    return value
+
+
+def clean_pseudonym(value):
+    """Return the pseudonym to show, or None for "use my name"; refuse ones that pass for the city."""
+    value = " ".join((value or "").split())
+    if not value:
+        return None
+    if len(value) < 2 or len(value) > PSEUDONYM_MAX:
+        raise InvalidInput(_("Nama samaran harus 2–%(max)d karakter.", max=PSEUDONYM_MAX), field="pseudonym")
+    words = set(re.findall(r"[a-z]+", value.lower()))
+    if words & set(RESERVED_PSEUDONYM_WORDS):
+        raise InvalidInput(
+            _("Nama samaran tidak boleh memakai kata seperti admin, moderator, dinas, atau resmi."), field="pseudonym"
+        )
+    return value
+
+
+def _user_snapshot(user):
+    return {"suspended_until": user.suspended_until.isoformat() if user.suspended_until else None,
+            "suspension_reason": user.suspension_reason}
+
+
+def _thread_snapshot(thread):
+    return {
+        "status": thread.status,
+        "is_locked": thread.is_locked,
+        "is_pinned": thread.is_pinned,
+        "category_id": thread.category_id,
+        "accepted_post_id": thread.accepted_post_id,
+        "hidden": thread.hidden_at is not None,
+    }
+
+
+def _post_snapshot(post):
+    return {"hidden": post.hidden_at is not None, "hidden_reason": post.hidden_reason,
+            "deleted": post.deleted_at is not None}
+
+
+def _assignment_snapshot(assignment):
+    if assignment is None:
+        return None
+    return {"unit_id": assignment.unit_id, "asn_id": assignment.asn_id,
+            "deadline_at": assignment.deadline_at.isoformat() if assignment.deadline_at else None}
+
+
+# ---------------------------------------------------------------- who may post, and how often
+
+
+def posting_refusal(user, now=None):
+    """Return why the person may not write in the forum now, or None if they may."""
+    if not permissions.is_signed_in(user) or user.is_deleted:
+        return _("Silakan masuk untuk menulis di forum.")
+    if not user.is_verified:
+        return _("Verifikasi alamat email Anda terlebih dahulu; setelah itu Anda dapat menulis di forum.")
+    if user.is_suspended(now):
+        return _("Akun Anda ditangguhkan dari forum sampai %(until)s. Alasan: %(reason)s",
+                 until=wib(user.suspended_until), reason=user.suspension_reason or "-")
+    return None
+
+
+def ensure_can_post(user, now=None):
+    """Raise PostingBlocked unless the person may write in the forum now."""
+    message = posting_refusal(user, now)
+    if message:
+        raise PostingBlocked(message)
+
+
+def _check_rate_limit(user, kind, now):
+    # New accounts are where spam comes from; staff accounts are trusted from day one.
+    if user.has_role("asn") or user.has_role("moderator") or user.has_role("admin"):
+        return
+    days = _config("FORUM_NEW_ACCOUNT_DAYS", 7)
+    if now - user.created_at >= timedelta(days=days):
+        return
+    # Counted in the database, so the limit holds across every gunicorn worker.
+    since = now - timedelta(hours=1)
+    if kind == "thread":
+        limit = _config("FORUM_NEW_ACCOUNT_THREADS_PER_HOUR", 3)
+        count = db.session.scalar(
+            select(func.count(Thread.id)).where(Thread.author_id == user.id, Thread.created_at > since)
+        )
+        message = _("Akun baru (kurang dari %(days)d hari) dapat membuka paling banyak %(limit)d utas per jam. "
+                    "Coba lagi nanti.", days=days, limit=limit)
+    else:
+        limit = _config("FORUM_NEW_ACCOUNT_POSTS_PER_HOUR", 10)
+        count = db.session.scalar(
+            select(func.count(Post.id)).where(Post.author_id == user.id, Post.created_at > since)
+        )
+        message = _("Akun baru (kurang dari %(days)d hari) dapat mengirim paling banyak %(limit)d pesan per jam. "
+                    "Coba lagi nanti.", days=days, limit=limit)
+    if count >= limit:
+        raise RateLimited(message)
+
+
+# ---------------------------------------------------------------- mentions and notifications
+
+_FENCED = re.compile(r"(^|\n)(```|~~~).*?(\n\2|$)", re.S)
+_INLINE_CODE = re.compile(r"`[^`\n]*`")
+_QUOTE_LINE = re.compile(r"^\s*>.*$", re.M)
+_MENTION = re.compile(r"(?<![\w@/.])@([a-z0-9][a-z0-9_]{1,39})", re.I)
+
+
+def mentioned_handles(body):
+    """Return the @handles a post names, in order, once each (not inside code or quotes)."""
+    text = _FENCED.sub("\n", body or "")
+    text = _INLINE_CODE.sub(" ", text)
+    # A quote repeats someone else's words: its @mentions were notified when first written.
+    text = _QUOTE_LINE.sub("", text)
+    handles = []
+    for handle in _MENTION.findall(text):
+        handle = handle.lower()
+        if handle not in handles:
+            handles.append(handle)
+    return handles[:MAX_MENTIONS]
+
+
+def _mentioned_users(body):
+    handles = mentioned_handles(body)
+    if not handles:
+        return []
+    return db.session.scalars(
+        select(User).where(func.lower(User.handle).in_(handles), User.deleted_at.is_(None))
+    ).all()
+
+
+def _followers(thread):
+    return db.session.scalars(
+        select(User).join(ThreadFollow, ThreadFollow.user_id == User.id)
+        .where(ThreadFollow.thread_id == thread.id, User.deleted_at.is_(None))
+        .order_by(ThreadFollow.created_at)
+    ).all()
+
+
+def _notify_about_post(post, thread, actor):
+    """Tell each person once: an official answer beats a mention, a mention beats a reply."""
+    url = post_path(post)
+    name = post.official_asn.name if post.is_official else post.display_name
+    messages = {
+        "official_answer": _("Jawaban resmi dari %(unit)s di utas \"%(title)s\"",
+                             unit=thread.category.unit.name, title=thread.title),
+        "mention": _("%(name)s menyebut Anda di utas \"%(title)s\"", name=name, title=thread.title),
+        "reply": _("Balasan baru dari %(name)s di utas \"%(title)s\"", name=name, title=thread.title),
+    }
+    followers = _followers(thread) if post.number > 1 else []
+    by_kind = {"official_answer": [], "mention": [], "reply": []}
+    if post.is_official:
+        by_kind["official_answer"] = [thread.author, *followers]
+    by_kind["mention"] = _mentioned_users(post.body_md)
+    by_kind["reply"] = followers
+    told = {actor.id}
+    for kind in ("official_answer", "mention", "reply"):
+        people = [person for person in by_kind[kind] if person.id not in told]
+        told.update(person.id for person in people)
+        notify_many(people, kind, messages[kind], url, exclude=actor)
+
+
+def follow_thread(user, thread, now=None):
+    """Follow a thread (notifications for its replies); return whether it was newly followed."""
+    return _insert_ignore(ThreadFollow, thread_id=thread.id, user_id=user.id, created_at=now or utcnow())
+
+
+def unfollow_thread(user, thread):
+    """Stop following a thread; return whether the person was following it."""
+    result = db.session.execute(
+        delete(ThreadFollow).where(ThreadFollow.thread_id == thread.id, ThreadFollow.user_id == user.id)
+    )
+    return result.rowcount > 0
+
+
+# ---------------------------------------------------------------- threads and posts
+
+
+def open_thread(user, category, *, title, body, service=None, kecamatan=None, kelurahan=None, pseudonym=None,
+                now=None, notify=True):
+    """Open a thread with its first post; the category's unit must answer within the deadline."""
+    now = now or utcnow()
+    ensure_can_post(user, now)
+    title = _text(title, TITLE_MAX, "title", _("Tulis judul utas."))
+    body = _text(body, BODY_MAX, "body", _("Tulis isi utas."))
+    pseudonym = clean_pseudonym(pseudonym)
+    if service is not None and service.unit_id != category.unit_id:
+        raise InvalidInput(_("Layanan %(service)s bukan layanan %(unit)s. Pilih layanan dari kategori ini.",
+                             service=service.name, unit=category.unit.name), field="service")
+    _check_rate_limit(user, "thread", now)
+    deadline = answer_deadline(now)
+    thread = Thread(
+        category=category, author=user, pseudonym=pseudonym, title=title, service=service,
+        kecamatan=(kecamatan or "").strip() or None, kelurahan=(kelurahan or "").strip() or None,
+        status="terbuka", created_at=now, last_activity_at=now, post_count=1, reply_count=0, deadline_at=deadline,
+    )
+    db.session.add(thread)
+    db.session.flush()
+    post = Post(thread_id=thread.id, number=1, author=user, pseudonym=pseudonym, body_md=body,
+                body_html=render_markdown(body), created_at=now)
+    db.session.add(post)
+    db.session.flush()
+    responses.assign_item(
+        source=SOURCE, item_type=ITEM_TYPE, item_id=thread.id, title=title, url=thread_path(thread),
+        unit=category.unit, asn=None, deadline_at=deadline, now=now,
+    )
+    follow_thread(user, thread, now)
+    if notify:
+        _notify_about_post(post, thread, user)
+    return thread
+
+
+def _next_post_number(thread, now):
+    # One atomic statement numbers the post and counts it: concurrent replies never share a
+    # number, and on PostgreSQL the row lock orders them (RETURNING needs SQLite ≥ 3.35).
+    table = Thread.__table__
+    number = db.session.execute(
+        update(table).where(table.c.id == thread.id)
+        .values(post_count=table.c.post_count + 1, reply_count=table.c.reply_count + 1, last_activity_at=now)
+        .returning(table.c.post_count)
+    ).scalar_one()
+    db.session.expire(thread, ["post_count", "reply_count", "last_activity_at"])
+    return number
+
+
+def reply(user, thread, body, *, official=False, quote_of=None, pseudonym=None, now=None, notify=True):
+    """Add a reply (or an official answer by an ASN of the thread's unit) and tell who should know."""
+    now = now or utcnow()
+    ensure_can_post(user, now)
+    if not permissions.can_reply(user, thread):
+        if thread.deleted_at is not None:
+            raise NotAllowed(_("Utas ini sudah dihapus."))
+        raise NotAllowed(_("Utas ini dikunci atau disembunyikan moderator; balasan baru tidak dapat dikirim."))
+    if official and not permissions.can_answer_officially(user, thread):
+        raise NotAllowed(_("Hanya ASN %(unit)s yang dapat memberi jawaban resmi di kategori ini.",
+                           unit=thread.category.unit.name), field="official")
+    body = _text(body, BODY_MAX, "body", _("Tulis isi balasan."))
+    if official:
+        pseudonym = None  # an official answer is given in the ASN's own name
+    elif pseudonym:
+        pseudonym = clean_pseudonym(pseudonym)
+    elif user.id == thread.author_id:
+        pseudonym = thread.pseudonym
+    if quote_of is not None and (quote_of.thread_id != thread.id or not quote_of.is_visible):
+        quote_of = None
+    _check_rate_limit(user, "post", now)
+    number = _next_post_number(thread, now)
+    profile = user.asn_profile if official else None
+    post = Post(
+        thread_id=thread.id, number=number, author=user, pseudonym=pseudonym, body_md=body,
+        body_html=render_markdown(body), quote_of_id=quote_of.id if quote_of else None,
+        is_official=official, official_asn=profile, created_at=now,
+    )
+    db.session.add(post)
+    db.session.flush()
+    if official:
+        responses.record_response(
+            source=SOURCE, item_type=ITEM_TYPE, item_id=thread.id, answer_id=post.id, title=thread.title,
+            url=post_path(post), asn=profile, opened_at=thread.created_at, deadline_at=thread.deadline_at, now=now,
+        )
+        thread.has_official_answer = True
+        if thread.status == "terbuka":
+            thread.status = "dijawab"
+    follow_thread(user, thread, now)
+    if notify:
+        _notify_about_post(post, thread, user)
+    return post
+
+
+def edit_post(user, post, body, *, title=None, now=None):
+    """Change a post's text, keeping the earlier version; return whether anything changed."""
+    now = now or utcnow()
+    if not permissions.can_edit_post(user, post, now):
+        if post.author_id == user.id and post.deleted_at is None and post.hidden_at is None:
+            raise NotAllowed(_("Pesan hanya dapat diubah dalam %(minutes)d menit setelah dikirim.",
+                               minutes=_config("FORUM_EDIT_WINDOW_MINUTES", 30)))
+        raise NotAllowed(_("Anda tidak dapat mengubah pesan ini."))
+    thread = post.thread
+    body = _text(body, BODY_MAX, "body", _("Tulis isi pesan."))
+    new_title = _text(title, TITLE_MAX, "title", _("Tulis judul utas.")) if post.is_opening and title else None
+    title_changed = new_title is not None and new_title != thread.title
+    if body == post.body_md and not title_changed:
+        return False
+    before = {"body_md": post.body_md, "title": thread.title if post.is_opening else None}
+    db.session.add(PostRevision(
+        post_id=post.id, body_md=post.body_md, body_html=post.body_html, replaced_at=now, editor_id=user.id,
+        title=thread.title if title_changed else None,
+    ))
+    post.body_md = body
+    post.body_html = render_markdown(body)
+    post.edited_at = now
+    post.edit_count = (post.edit_count or 0) + 1
+    if title_changed:
+        thread.title = new_title
+    if user.id != post.author_id:
+        after = {"body_md": post.body_md, "title": thread.title if post.is_opening else None}
+        record_audit(user, "forum.post.edit", post, before=before, after=after)
+    db.session.flush()
+    return True
+
+
+def delete_post(user, post, now=None):
+    """Soft-delete one's own post; the opening post takes the thread with it, but only while unanswered."""
+    now = now or utcnow()
+    if not permissions.can_delete_post(user, post):
+        raise NotAllowed(_("Anda hanya dapat menghapus pesan Anda sendiri."))
+    thread = post.thread
+    if post.is_opening:
+        replies = db.session.scalar(
+            select(func.count(Post.id)).where(Post.thread_id == thread.id, Post.number > 1, Post.deleted_at.is_(None))
+        )
+        if replies:
+            raise ThreadHasReplies(_("Utas ini sudah mendapat balasan, jadi tidak dapat dihapus lagi. "
+                                     "Anda masih dapat mengubah isinya dalam batas waktu, atau meminta moderator "
+                                     "menutupnya."))
+        post.deleted_at = now
+        thread.deleted_at = now
+        responses.end_assignments(SOURCE, ITEM_TYPE, thread.id, now=now)
+        record_audit(user, "forum.thread.delete", thread, before={"deleted": False}, after={"deleted": True})
+        return thread
+    was_visible = post.is_visible
+    post.deleted_at = now
+    if thread.accepted_post_id == post.id:
+        thread.accepted_post_id = None
+    if was_visible:
+        _bump(Thread, thread, "reply_count", -1)
+    record_audit(user, "forum.post.delete", post, before={"deleted": False}, after={"deleted": True})
+    return thread
+
+
+def toggle_vote(user, post, *, want=None, now=None):
+    """Add or take back the person's upvote (want=True/False sets it); return whether they now vote."""
+    if not permissions.can_vote(user, post):
+        raise NotAllowed(_("Anda tidak dapat memberi dukungan pada pesan ini."))
+    if want is not True:
+        removed = db.session.execute(
+            delete(PostVote).where(PostVote.post_id == post.id, PostVote.user_id == user.id)
+        ).rowcount
+        if removed:
+            _bump(Post, post, "vote_count", -1)
+            return False
+        if want is False:
+            return False
+    if _insert_ignore(PostVote, post_id=post.id, user_id=user.id, created_at=now or utcnow()):
+        _bump(Post, post, "vote_count", 1)
+    return True
+
+
+def accept_answer(user, post, now=None):
+    """Mark a reply as the thread's accepted answer; the thread is then done (selesai)."""
+    now = now or utcnow()
+    thread = post.thread
+    if not permissions.can_accept_answer(user, thread):
+        raise NotAllowed(_("Hanya penulis utas atau moderator yang dapat menandai jawaban."))
+    if post.is_opening or not post.is_visible:
+        raise InvalidInput(_("Hanya balasan yang tampil yang dapat ditandai sebagai jawaban."))
+    if thread.accepted_post_id == post.id and thread.status == "selesai":
+        return thread
+    before = _thread_snapshot(thread)
+    thread.accepted_post_id = post.id
+    thread.status = "selesai"
+    responses.end_assignments(SOURCE, ITEM_TYPE, thread.id, now=now)
+    record_audit(user, "forum.thread.accept_answer", thread, before=before, after=_thread_snapshot(thread))
+    return thread
+
+
+def rate_answer(user, post, rating, comment=None, now=None):
+    """Store the thread author's 1–5 rating of an official answer on its response event."""
+    if not permissions.can_rate_answer(user, post):
+        raise NotAllowed(_("Hanya penulis utas yang dapat menilai jawaban resmi."))
+    event = responses.event_for_answer(SOURCE, post.id)
+    if event is None:
+        raise NoResponseEvent(_("Jawaban ini tidak tercatat sebagai jawaban resmi, jadi tidak dapat dinilai."))
+    if comment and len(comment) > 1000:
+        raise InvalidInput(_("Maksimal %(max)d karakter.", max=1000), field="comment")
+    try:
+        responses.rate_response(event, rating, comment, rated_by=user, now=now or utcnow())
+    except responses.InvalidRating:
+        raise InvalidInput(_("Pilih nilai 1 sampai 5 bintang."), field="rating") from None
+    return event
+
+
+def assign_thread(actor, thread, *, asn=None, now=None, notify=True):
+    """Give the thread to its unit or a named ASN of that unit, with a fresh answer deadline."""
+    now = now or utcnow()
+    if not permissions.can_assign_thread(actor, thread):
+        raise NotAllowed(_("Hanya moderator atau atasan di %(unit)s yang dapat menugaskan utas ini.",
+                           unit=thread.category.unit.name))
+    unit = thread.category.unit
+    if asn is not None and asn.unit_id != unit.id:
+        raise InvalidInput(_("%(name)s bukan ASN %(unit)s.", name=asn.name, unit=unit.name), field="target")
+    previous = responses.current_assignment(SOURCE, ITEM_TYPE, thread.id)
+    before = _assignment_snapshot(previous)
+    deadline = answer_deadline(now)
+    assignment = responses.assign_item(
+        source=SOURCE, item_type=ITEM_TYPE, item_id=thread.id, title=thread.title, url=thread_path(thread),
+        unit=unit, asn=asn, assigned_by=actor, deadline_at=deadline, now=now,
+    )
+    thread.deadline_at = deadline
+    record_audit(actor, "forum.thread.assign", thread, before=before, after=_assignment_snapshot(assignment))
+    if notify:
+        if asn is not None:
+            people = [asn.user]
+        else:
+            # A whole unit: its atasan share the work out (everyone else sees it in "Perlu ditanggapi").
+            people = db.session.scalars(
+                select(User).join(AsnProfile, AsnProfile.user_id == User.id)
+                .where(AsnProfile.unit_id == unit.id, AsnProfile.subordinates.any())
+            ).all()
+        message = _("Utas \"%(title)s\" ditugaskan untuk ditanggapi sebelum %(deadline)s.",
+                    title=thread.title, deadline=wib(deadline))
+        notify_many(people, "assignment", message, thread_path(thread), exclude=actor)
+    return assignment
+
+
+# ---------------------------------------------------------------- flags
+
+
+def flag_post(user, post, reason, detail=None, now=None):
+    """Report a post to the moderators; one open report per person per post."""
+    if not permissions.can_flag(user, post):
+        raise NotAllowed(_("Anda tidak dapat melaporkan pesan ini."))
+    if reason not in FLAG_REASONS:
+        raise InvalidInput(_("Pilih alasan laporan."), field="reason")
+    detail = (detail or "").strip() or None
+    if detail and len(detail) > REASON_MAX:
+        raise InvalidInput(_("Maksimal %(max)d karakter.", max=REASON_MAX), field="detail")
+    open_flag = db.session.scalar(
+        select(Flag.id).where(Flag.post_id == post.id, Flag.reporter_id == user.id, Flag.resolved_at.is_(None))
+    )
+    if open_flag is not None:
+        raise AlreadyFlagged(_("Anda sudah melaporkan pesan ini. Moderator akan memeriksanya."))
+    flag = Flag(post_id=post.id, reporter_id=user.id, reason=reason, detail=detail, created_at=now or utcnow())
+    db.session.add(flag)
+    db.session.flush()
+    return flag
+
+
+def _resolve_open_flags(moderator, post, resolution, now):
+    db.session.execute(
+        update(Flag).where(Flag.post_id == post.id, Flag.resolved_at.is_(None))
+        .values(resolved_at=now, resolved_by_id=moderator.id, resolution=resolution)
+    )
+
+
+def resolve_flag(moderator, flag, action, reason=None, now=None):
+    """Settle a report: hide the post (settling every report on it) or dismiss this report."""
+    now = now or utcnow()
+    _ensure_moderator(moderator)
+    if flag.resolved_at is not None:
+        raise AlreadyResolved(_("Laporan ini sudah diselesaikan."))
+    if action == "hide":
+        reason = (reason or "").strip() or str(flag.reason_label)
+        hide_post(moderator, flag.post, reason, now=now)
+    elif action == "dismiss":
+        flag.resolved_at, flag.resolved_by_id, flag.resolution = now, moderator.id, "dismissed"
+        record_audit(moderator, "forum.flag.dismiss", flag, before={"resolution": None},
+                     after={"resolution": "dismissed"}, reason=(reason or "").strip() or None)
+    else:
+        raise InvalidInput(_("Pilih tindakan: sembunyikan pesan atau abaikan laporan."), field="action")
+    return flag
+
+
+# ---------------------------------------------------------------- moderation
+
+
+def _ensure_moderator(user):
+    if not permissions.can_moderate_forum(user):
+        raise NotAllowed(_("Hanya moderator yang dapat melakukan tindakan ini."))
+
+
+def _reason(reason, required=True):
+    reason = (reason or "").strip()
+    if required and not reason:
+        raise InvalidInput(_("Tulis alasannya; alasan ini ditampilkan kepada warga."), field="reason")
+    if len(reason) > REASON_MAX:
+        raise InvalidInput(_("Maksimal %(max)d karakter.", max=REASON_MAX), field="reason")
+    return reason or None
+
+
+def hide_post(moderator, post, reason, now=None):
+    """Hide a post behind its reason (the opening post hides the thread from lists); return whether it changed."""
+    now = now or utcnow()
+    _ensure_moderator(moderator)
+    reason = _reason(reason)
+    if post.hidden_at is not None:
+        return False
+    thread = post.thread
+    before = _post_snapshot(post)
+    was_visible = post.is_visible
+    post.hidden_at, post.hidden_reason, post.hidden_by_id = now, reason, moderator.id
+    if post.is_opening:
+        thread.hidden_at, thread.hidden_reason = now, reason
+    elif was_visible:
+        _bump(Thread, thread, "reply_count", -1)
+    _resolve_open_flags(moderator, post, "hidden", now)
+    record_audit(moderator, "forum.post.hide", post, before=before, after=_post_snapshot(post), reason=reason)
+    notify_many([post.author], "moderation",
+                _("Pesan Anda di utas \"%(title)s\" disembunyikan oleh moderator. Alasan: %(reason)s",
+                  title=thread.title, reason=reason), post_path(post), exclude=moderator)
+    return True
+
+
+def restore_post(moderator, post, now=None):
+    """Show a hidden post again; return whether it changed."""
+    _ensure_moderator(moderator)
+    if post.hidden_at is None:
+        return False
+    thread = post.thread
+    before = _post_snapshot(post)
+    post.hidden_at = post.hidden_reason = post.hidden_by_id = None
+    if post.is_opening:
+        thread.hidden_at = thread.hidden_reason = None
+    elif post.deleted_at is None:
+        _bump(Thread, thread, "reply_count", 1)
+    record_audit(moderator, "forum.post.restore", post, before=before, after=_post_snapshot(post))
+    return True
+
+
+def _set_thread_flag(moderator, thread, attribute, value, action, reason=None):
+    _ensure_moderator(moderator)
+    if getattr(thread, attribute) == value:
+        return False
+    before = _thread_snapshot(thread)
+    setattr(thread, attribute, value)
+    record_audit(moderator, action, thread, before=before, after=_thread_snapshot(thread), reason=reason)
+    return True
+
+
+def lock_thread(moderator, thread, reason=None):
+    """Lock a thread: no new replies (moderators still may); return whether it changed."""
+    return _set_thread_flag(moderator, thread, "is_locked", True, "forum.thread.lock", _reason(reason, False))
+
+
+def unlock_thread(moderator, thread):
+    """Open a locked thread for replies again; return whether it changed."""
+    return _set_thread_flag(moderator, thread, "is_locked", False, "forum.thread.unlock")
+
+
+def pin_thread(moderator, thread):
+    """Pin a thread to the top of its category; return whether it changed."""
+    return _set_thread_flag(moderator, thread, "is_pinned", True, "forum.thread.pin")
+
+
+def unpin_thread(moderator, thread):
+    """Unpin a thread; return whether it changed."""
+    return _set_thread_flag(moderator, thread, "is_pinned", False, "forum.thread.unpin")
+
+
+def _assign_to_unit(actor, thread, now):
+    deadline = answer_deadline(now)
+    responses.assign_item(
+        source=SOURCE, item_type=ITEM_TYPE, item_id=thread.id, title=thread.title, url=thread_path(thread),
+        unit=thread.category.unit, asn=None, assigned_by=actor, deadline_at=deadline, now=now,
+    )
+    thread.deadline_at = deadline
+
+
+def move_thread(moderator, thread, category, now=None):
+    """Move a thread to another category; an unanswered one goes to the new unit with a fresh deadline."""
+    now = now or utcnow()
+    _ensure_moderator(moderator)
+    if category.id == thread.category_id:
+        return False
+    before = _thread_snapshot(thread)
+    unit_changed = category.unit_id != thread.category.unit_id
+    thread.category = category
+    if unit_changed:
+        if thread.service is not None and thread.service.unit_id != category.unit_id:
+            thread.service = None
+        if not thread.has_official_answer and thread.status != "selesai":
+            _assign_to_unit(moderator, thread, now)
+    record_audit(moderator, "forum.thread.move", thread, before=before, after=_thread_snapshot(thread))
+    return True
+
+
+def close_thread(moderator, thread, reason=None, now=None):
+    """Close a thread as done (selesai); nobody needs to answer it any more."""
+    now = now or utcnow()
+    _ensure_moderator(moderator)
+    reason = _reason(reason, required=False)
+    if thread.status == "selesai":
+        return False
+    before = _thread_snapshot(thread)
+    thread.status = "selesai"
+    responses.end_assignments(SOURCE, ITEM_TYPE, thread.id, now=now)
+    record_audit(moderator, "forum.thread.close", thread, before=before, after=_thread_snapshot(thread), reason=reason)
+    return True
+
+
+def reopen_thread(moderator, thread, now=None):
+    """Reopen a finished thread; without an official answer its unit must answer again."""
+    now = now or utcnow()
+    _ensure_moderator(moderator)
+    if thread.status != "selesai":
+        return False
+    before = _thread_snapshot(thread)
+    thread.accepted_post_id = None
+    thread.status = "dijawab" if thread.has_official_answer else "terbuka"
+    if not thread.has_official_answer:
+        _assign_to_unit(moderator, thread, now)
+    record_audit(moderator, "forum.thread.reopen", thread, before=before, after=_thread_snapshot(thread))
+    return True
+
+
+def suspend_user(moderator, user, days, reason, now=None):
+    """Stop a person from posting for a number of days, with a reason they are told."""
+    now = now or utcnow()
+    _ensure_moderator(moderator)
+    if user.id == moderator.id or user.has_role("moderator") or user.has_role("admin") or user.is_deleted:
+        raise NotAllowed(_("Akun moderator, admin, atau akun yang sudah dihapus tidak dapat ditangguhkan di sini."))
+    if not isinstance(days, int) or not 1 <= days <= 365:
+        raise InvalidInput(_("Lama penangguhan harus 1–365 hari."), field="days")
+    reason = _reason(reason)
+    before = _user_snapshot(user)
+    user.suspended_until = now + timedelta(days=days)
+    user.suspension_reason = reason
+    record_audit(moderator, "forum.user.suspend", user, before=before, after=_user_snapshot(user), reason=reason)
+    notify_many([user], "moderation",
+                _("Akun Anda ditangguhkan dari forum sampai %(until)s. Alasan: %(reason)s",
+                  until=wib(user.suspended_until), reason=reason), _path("forum.index"), exclude=moderator)
+    return user
+
+
+def unsuspend_user(moderator, user, now=None):
+    """Lift a suspension early; return whether the person was suspended."""
+    _ensure_moderator(moderator)
+    if not user.is_suspended(now or utcnow()):
+        return False
+    before = _user_snapshot(user)
+    user.suspended_until = None
+    user.suspension_reason = None
+    record_audit(moderator, "forum.user.unsuspend", user, before=before, after=_user_snapshot(user))
+    return True
+
+
+# ---------------------------------------------------------------- categories (admins)
+
+
+def _category_values(name, slug, description, position):
+    name = " ".join((name or "").split())
+    if not 2 <= len(name) <= 120:
+        raise InvalidInput(_("Nama kategori harus 2–120 karakter."), field="name")
+    slug = (slug or "").strip() or slugify(name, max_length=80)
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug) or len(slug) > 80:
+        raise InvalidInput(_("Slug hanya boleh huruf kecil, angka, dan tanda hubung."), field="slug")
+    return name, slug, (description or "").strip(), int(position or 0)
+
+
+def _ensure_category_unique(name, slug, category_id=None):
+    for column, value, field, message in (
+        (Category.name, name, "name", _("Nama kategori ini sudah dipakai.")),
+        (Category.slug, slug, "slug", _("Slug ini sudah dipakai kategori lain.")),
+    ):
+        clash = db.session.scalar(select(Category.id).where(func.lower(column) == value.lower()))
+        if clash is not None and clash != category_id:
+            raise CategoryTaken(message, field=field)
+
+
+def _category_snapshot(category):
+    return {"name": category.name, "slug": category.slug, "description": category.description,
+            "unit_id": category.unit_id, "position": category.position}
+
+
+def create_category(admin, *, name, slug, description, unit, position=0):
+    """Add a forum category answered by a unit."""
+    if not permissions.can_manage_forum_categories(admin):
+        raise NotAllowed(_("Hanya admin yang dapat mengelola kategori forum."))
+    name, slug, description, position = _category_values(name, slug, description, position)
+    _ensure_category_unique(name, slug)
+    category = Category(name=name, slug=slug, description=description, unit=unit, position=position)
+    db.session.add(category)
+    db.session.flush()
+    record_audit(admin, "forum.category.create", category, after=_category_snapshot(category))
+    return category
+
+
+def update_category(admin, category, *, name, slug, description, unit, position=0):
+    """Change a forum category; its threads follow it to a new unit for later answers."""
+    if not permissions.can_manage_forum_categories(admin):
+        raise NotAllowed(_("Hanya admin yang dapat mengelola kategori forum."))
+    name, slug, description, position = _category_values(name, slug, description, position)
+    _ensure_category_unique(name, slug, category.id)
+    before = _category_snapshot(category)
+    category.name, category.slug, category.description, category.position = name, slug, description, position
+    category.unit = unit
+    after = _category_snapshot(category)
+    if before != after:
+        record_audit(admin, "forum.category.update", category, before=before, after=after)
+    db.session.flush()
+    return category
+
+
+# ---------------------------------------------------------------- account deletion
+
+
+def anonymise_forum_contributions(user):
+    """Drop a deleted person's pseudonyms and follows; their posts stay, shown as "Pengguna terhapus"."""
+    # UU 27/2022 (PDP): erase what identifies the person, keep threads others replied to readable.
+    db.session.execute(update(Post).where(Post.author_id == user.id).values(pseudonym=None))
+    db.session.execute(update(Thread).where(Thread.author_id == user.id).values(pseudonym=None))
+    db.session.execute(delete(ThreadFollow).where(ThreadFollow.user_id == user.id))

@@ -1,0 +1,236 @@
+"""Admin pages for the city's organisation: units (OPD), their services, ASN profiles."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from portal.admin import bp
+from portal.admin.forms import AsnSearchForm
+from portal.extensions import db
+from portal.forms import EmptyForm
+from portal.organisation import services
+from portal.organisation.forms import (
+    AsnProfileCreateForm,
+    AsnProfileEditForm,
+    ServiceCreateForm,
+    ServiceEditForm,
+    UnitCreateForm,
+    UnitEditForm,
+)
+from portal.organisation.nip import format_nip
+from portal.organisation.queries import (
+    get_asn_profile_or_404,
+    get_service_or_404,
+    get_unit_or_404,
+    list_unit_choices,
+    list_units_with_counts,
+    search_asn_profiles,
+)
+from portal.permissions import can_manage_organisation, require
+
+ASN_PER_PAGE = 25
+
+
+def _save(form, action):
+    """Run a service and commit; on a refusal put its message on the form and return None."""
+    try:
+        result = action()
+        db.session.commit()
+    except services.OrganisationError as error:
+        db.session.rollback()
+        field = getattr(form, error.field, None) if error.field else None
+        (field.errors if field is not None else form.form_errors).append(str(error))
+        return None
+    except IntegrityError:
+        # Checked before writing; this is someone else saving the same name or NIP a moment earlier.
+        db.session.rollback()
+        form.form_errors.append(_("Data ini bentrok dengan data yang baru saja disimpan (nama, slug, NIP, atau akun "
+                                  "sudah dipakai). Periksa isian lalu kirim lagi."))
+        return None
+    return result
+
+
+def _delete(action):
+    """Run a delete service and commit; on a refusal flash its message and return False."""
+    try:
+        action()
+        db.session.commit()
+    except (services.OrganisationError, IntegrityError) as error:
+        db.session.rollback()
+        message = str(error) if isinstance(error, services.OrganisationError) else _(
+            "Data ini masih dipakai data lain, jadi tidak dapat dihapus.")
+        flash(message, "error")
+        return False
+    return True
+
+
+def _require_button_form():
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+
+
+# ---------------------------------------------------------------- units
+
+
+@bp.get("/unit")
+def units():
+    require(can_manage_organisation(current_user))
+    return render_template("organisation/units.html", rows=list_units_with_counts())
+
+
+@bp.route("/unit/baru", methods=["GET", "POST"])
+def unit_create():
+    require(can_manage_organisation(current_user))
+    form = UnitCreateForm()
+    if form.validate_on_submit():
+        unit = _save(form, lambda: services.create_unit(
+            current_user, name=form.name.data, slug=form.slug.data, description=form.description.data))
+        if unit is not None:
+            flash(_("Perangkat daerah %(name)s ditambahkan.", name=unit.name), "success")
+            return redirect(url_for("admin.unit_edit", unit_id=unit.id), 303)
+    return render_template("organisation/unit_form.html", form=form, unit=None), 422 if form.errors else 200
+
+
+@bp.route("/unit/<int:unit_id>/ubah", methods=["GET", "POST"])
+def unit_edit(unit_id):
+    require(can_manage_organisation(current_user))
+    unit = get_unit_or_404(unit_id)
+    form = UnitEditForm(obj=unit)
+    if form.validate_on_submit():
+        saved = _save(form, lambda: services.update_unit(
+            current_user, unit, name=form.name.data, slug=form.slug.data, description=form.description.data))
+        if saved is not None:
+            flash(_("Perubahan pada %(name)s disimpan.", name=unit.name), "success")
+            return redirect(url_for("admin.unit_edit", unit_id=unit.id), 303)
+    return render_template("organisation/unit_form.html", form=form, unit=unit), 422 if form.errors else 200
+
+
+@bp.post("/unit/<int:unit_id>/hapus")
+def unit_delete(unit_id):
+    require(can_manage_organisation(current_user))
+    unit = get_unit_or_404(unit_id)
+    _require_button_form()
+    name = unit.name
+    if not _delete(lambda: services.delete_unit(current_user, unit)):
+        return render_template("organisation/unit_form.html", form=UnitEditForm(obj=unit, formdata=None), unit=unit), 409
+    flash(_("Perangkat daerah %(name)s dihapus.", name=name), "success")
+    return redirect(url_for("admin.units"), 303)
+
+
+# ---------------------------------------------------------------- services (layanan)
+
+
+@bp.route("/unit/<int:unit_id>/layanan/baru", methods=["GET", "POST"])
+def service_create(unit_id):
+    require(can_manage_organisation(current_user))
+    unit = get_unit_or_404(unit_id)
+    form = ServiceCreateForm()
+    if form.validate_on_submit():
+        service = _save(form, lambda: services.create_service(
+            current_user, unit, name=form.name.data, slug=form.slug.data, description=form.description.data))
+        if service is not None:
+            flash(_("Layanan %(name)s ditambahkan ke %(unit)s.", name=service.name, unit=unit.name), "success")
+            return redirect(url_for("admin.unit_edit", unit_id=unit.id), 303)
+    return render_template(
+        "organisation/service_form.html", form=form, unit=unit, service=None
+    ), 422 if form.errors else 200
+
+
+@bp.route("/layanan/<int:service_id>/ubah", methods=["GET", "POST"])
+def service_edit(service_id):
+    require(can_manage_organisation(current_user))
+    service = get_service_or_404(service_id)
+    form = ServiceEditForm(obj=service)
+    if form.validate_on_submit():
+        saved = _save(form, lambda: services.update_service(
+            current_user, service, name=form.name.data, slug=form.slug.data, description=form.description.data))
+        if saved is not None:
+            flash(_("Perubahan pada layanan %(name)s disimpan.", name=service.name), "success")
+            return redirect(url_for("admin.unit_edit", unit_id=service.unit_id), 303)
+    return render_template(
+        "organisation/service_form.html", form=form, unit=service.unit, service=service
+    ), 422 if form.errors else 200
+
+
+@bp.post("/layanan/<int:service_id>/hapus")
+def service_delete(service_id):
+    require(can_manage_organisation(current_user))
+    service = get_service_or_404(service_id)
+    _require_button_form()
+    name, unit_id = service.name, service.unit_id
+    if not _delete(lambda: services.delete_service(current_user, service)):
+        form = ServiceEditForm(obj=service, formdata=None)
+        return render_template("organisation/service_form.html", form=form, unit=service.unit, service=service), 409
+    flash(_("Layanan %(name)s dihapus.", name=name), "success")
+    return redirect(url_for("admin.unit_edit", unit_id=unit_id), 303)
+
+
+# ---------------------------------------------------------------- ASN profiles
+
+
+@bp.get("/asn")
+def asn_list():
+    require(can_manage_organisation(current_user))
+    form = AsnSearchForm()
+    form.set_unit_choices(list_unit_choices())
+    valid = form.validate()
+    query = search_asn_profiles(form.q.data, form.unit.data) if valid else search_asn_profiles()
+    page = db.paginate(query, per_page=ASN_PER_PAGE)
+    filtered = valid and bool(form.q.data or form.unit.data)
+    return render_template("organisation/asn_list.html", form=form, page=page, filtered=filtered), 200 if valid else 422
+
+
+@bp.route("/asn/baru", methods=["GET", "POST"])
+def asn_create():
+    require(can_manage_organisation(current_user))
+    # ?email= comes from an account page: "make this account an ASN".
+    form = AsnProfileCreateForm(email=request.args.get("email", ""))
+    form.set_unit_choices(list_unit_choices())
+    if form.validate_on_submit():
+        profile = _save(form, lambda: services.create_asn_profile(current_user, **_asn_values(form)))
+        if profile is not None:
+            _flash_asn_saved(profile)
+            return redirect(url_for("admin.asn_list"), 303)
+    return render_template("organisation/asn_form.html", form=form, profile=None), 422 if form.errors else 200
+
+
+@bp.route("/asn/<int:profile_id>/ubah", methods=["GET", "POST"])
+def asn_edit(profile_id):
+    require(can_manage_organisation(current_user))
+    profile = get_asn_profile_or_404(profile_id)
+    form = AsnProfileEditForm(
+        nip=format_nip(profile.nip),
+        name=profile.name,
+        jabatan=profile.jabatan,
+        unit_id=profile.unit_id,
+        supervisor_nip=format_nip(profile.supervisor.nip) if profile.supervisor else "",
+        email=profile.user.email if profile.user else "",
+    )
+    form.set_unit_choices(list_unit_choices())
+    if form.validate_on_submit():
+        saved = _save(form, lambda: services.update_asn_profile(current_user, profile, **_asn_values(form)))
+        if saved is not None:
+            _flash_asn_saved(saved)
+            return redirect(url_for("admin.asn_list"), 303)
+    return render_template("organisation/asn_form.html", form=form, profile=profile), 422 if form.errors else 200
+
+
+def _asn_values(form):
+    return {
+        "nip": form.nip.data,
+        "name": form.name.data,
+        "jabatan": form.jabatan.data,
+        "unit": get_unit_or_404(form.unit_id.data),
+        "supervisor_nip": form.supervisor_nip.data or "",
+        "email": form.email.data or "",
+    }
+
+
+def _flash_asn_saved(profile):
+    if profile.user is not None:
+        flash(_("Profil ASN %(name)s disimpan dan terhubung ke akun %(email)s (berperan ASN).",
+                name=profile.name, email=profile.user.email), "success")
+    else:
+        flash(_("Profil ASN %(name)s disimpan.", name=profile.name), "success")
+

@@ -1,0 +1,148 @@
+from datetime import date
+
+from flask import jsonify, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portal.api import bp
+from portal.errors import error_response
+from portal.extensions import db, limiter
+from portal.feedback import queries, services
+from portal.feedback.ikm import InvalidPeriod, compute_ikm, parse_period
+from portal.feedback.models import FEEDBACK_TYPES
+from portal.organisation.models import Service, Unit
+
+FEEDBACK_LIMITS = {"title": (5, 200), "body": (10, 5000)}
+
+
+def _unprocessable(message, field=None):
+    response, status = error_response(422, message)
+    if field:
+        body = response.get_json()
+        body["field"] = field
+        response = jsonify(body)
+    return response, status
+
+
+@bp.get("/v1/units")
+def units():
+    rows = db.session.scalars(select(Unit).options(selectinload(Unit.services)).order_by(Unit.name)).all()
+    return jsonify([
+        {"slug": u.slug, "name": u.name, "services": [{"slug": s.slug, "name": s.name} for s in u.services]}
+        for u in rows
+    ])
+
+
+def _public_feedback(feedback):
+    # Never personal data: no name, contact, submitter or photo; the text only if made public.
+    event = services.latest_answer_event(feedback)
+    answer = feedback.answers[-1] if feedback.answers else None
+    return {
+        "tracking_number": feedback.tracking_number,
+        "type": feedback.type,
+        "status": feedback.status,
+        "unit": feedback.unit.slug,
+        "service": feedback.service.slug if feedback.service else None,
+        "title": feedback.title if feedback.is_public else None,
+        "body": feedback.body_md if feedback.is_public else None,
+        "created_at": feedback.created_at.isoformat(),
+        "history": [
+            {"status": c.to_status, "at": c.created_at.isoformat(), "note": c.note} for c in feedback.history
+        ],
+        "answer": None if answer is None else {
+            "body": answer.body_md, "answered_at": answer.created_at.isoformat(),
+            "by": {"name": answer.asn.name, "jabatan": answer.asn.jabatan, "unit": answer.asn.unit.name},
+            "rating": event.rating if event else None,
+        },
+        "url": url_for("feedback.track", number=feedback.tracking_number, _external=True),
+    }
+
+
+@bp.post("/v1/feedback")
+@limiter.limit(lambda: "20 per minute")
+def create_feedback():
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return error_response(400, _("Badan permintaan harus JSON objek yang sah."))
+    for field in ("unit", "type", "title", "body"):
+        if not isinstance(data.get(field), str) or not data[field].strip():
+            return _unprocessable(_("Kolom %(field)s wajib diisi (teks).", field=field), field)
+    if data["type"] not in FEEDBACK_TYPES:
+        return _unprocessable(_("Kolom type harus keluhan, saran, atau apresiasi."), "type")
+    for field, (low, high) in FEEDBACK_LIMITS.items():
+        if not low <= len(data[field].strip()) <= high:
+            return _unprocessable(_("Panjang %(field)s harus %(low)s–%(high)s karakter.", field=field, low=low, high=high), field)
+    if "public" in data and not isinstance(data["public"], bool):
+        return _unprocessable(_("Kolom public harus true atau false."), "public")
+    unit = db.session.scalar(select(Unit).filter_by(slug=data["unit"]))
+    if unit is None:
+        return error_response(404, _("Perangkat daerah '%(slug)s' tidak ditemukan.", slug=data["unit"]))
+    service = None
+    if data.get("service") is not None:
+        if not isinstance(data["service"], str):
+            return _unprocessable(_("Kolom service harus teks (slug layanan)."), "service")
+        service = db.session.scalar(select(Service).filter_by(slug=data["service"]))
+        if service is None:
+            return error_response(404, _("Layanan '%(slug)s' tidak ditemukan.", slug=data["service"]))
+    contact = data.get("contact") or {}
+    if not isinstance(contact, dict) or any(v is not None and not isinstance(v, str) for v in contact.values()):
+        return _unprocessable(_("Kolom contact harus objek berisi name dan email (teks)."), "contact")
+    email = (contact.get("email") or "").strip()
+    if email and ("@" not in email or len(email) > 254 or " " in email):
+        return _unprocessable(_("Alamat email kontak tidak valid."), "contact.email")
+    if len(contact.get("name") or "") > 120:
+        return _unprocessable(_("Nama kontak maksimal 120 karakter."), "contact.name")
+    survey = data.get("skm")
+    if survey is not None and not isinstance(survey, dict):
+        return _unprocessable(_("Kolom skm harus objek u1…u9 bernilai 1–4."), "skm")
+    if survey is not None and any(isinstance(v, bool) or not isinstance(v, int) for v in survey.values()):
+        return _unprocessable(_("Nilai skm harus bilangan bulat 1–4."), "skm")
+    try:
+        feedback, secret = services.submit_feedback(
+            unit=unit, service=service, type=data["type"], title=data["title"], body=data["body"],
+            is_public=bool(data.get("public", False)), contact_name=contact.get("name"), contact_email=email or None,
+            survey=survey,
+        )
+    except services.InvalidSurvey as error:
+        db.session.rollback()
+        return _unprocessable(str(error), "skm")
+    except services.FeedbackError as error:
+        db.session.rollback()
+        return _unprocessable(str(error), "service")
+    db.session.commit()
+    return jsonify(
+        tracking_number=feedback.tracking_number, status=feedback.status,
+        url=services.private_link(feedback, secret),
+    ), 201
+
+
+@bp.get("/v1/feedback/<number>")
+def get_feedback(number):
+    return jsonify(_public_feedback(queries.get_feedback_or_404(number)))
+
+
+def _ikm_response(subject_key, subject, **filters):
+    try:
+        period = parse_period(request.args.get("period") or str(date.today().year))
+    except InvalidPeriod as error:
+        return _unprocessable(str(error), "period")
+    result = compute_ikm(period, **filters)
+    result.pop("value")
+    return jsonify({subject_key: subject.slug, **result})
+
+
+@bp.get("/v1/units/<slug>/ikm")
+def unit_ikm(slug):
+    unit = db.session.scalar(select(Unit).filter_by(slug=slug))
+    if unit is None:
+        return error_response(404, _("Perangkat daerah '%(slug)s' tidak ditemukan.", slug=slug))
+    return _ikm_response("unit", unit, unit_id=unit.id)
+
+
+@bp.get("/v1/services/<slug>/ikm")
+def service_ikm(slug):
+    service = db.session.scalar(select(Service).filter_by(slug=slug))
+    if service is None:
+        return error_response(404, _("Layanan '%(slug)s' tidak ditemukan.", slug=slug))
+    return _ikm_response("service", service, service_id=service.id)

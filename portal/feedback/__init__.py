@@ -1,0 +1,24 @@
+"""Service feedback: keluhan, saran, apresiasi; the SKM survey and IKM; follow-up by tracking number."""
+
+from flask import Blueprint
+
+bp = Blueprint("feedback", __name__)
+
+
+def init_app(app):
+    """Mount the feedback pages, the admin pages for holidays and deadlines, and the CLI."""
+    from flask_babel import lazy_gettext as _l
+
+    from portal.demo import DEMO_SEEDERS
+    from portal.feedback import admin_views, cli, views  # noqa: F401  (attach routes and commands)
+    from portal.feedback.demo import seed_feedback
+    from portal.permissions import is_asn, is_moderator
+    from portal.web import add_nav_item
+
+    app.register_blueprint(bp)
+    app.register_blueprint(admin_views.admin_bp, url_prefix="/admin")
+    app.cli.add_command(cli.feedback_cli)
+    if seed_feedback not in DEMO_SEEDERS:
+        DEMO_SEEDERS.append(seed_feedback)
+    add_nav_item(app, "feedback.public_list", _l("Masukan"), order=30)
+    add_nav_item(app, "feedback.inbox", _l("Kotak masukan"), visible=lambda u: is_asn(u) or is_moderator(u), order=35)

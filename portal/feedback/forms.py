@@ -1,0 +1,125 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    validators,
+)
+
+from portal.feedback.models import FEEDBACK_TYPES, SKM_ELEMENTS
+from portal.forms import EmptyForm, choices, email_address, length, max_length, required, strip
+
+SCORE_CHOICES = [("1", _l("1 — Tidak baik")), ("2", _l("2 — Kurang baik")), ("3", _l("3 — Baik")), ("4", _l("4 — Sangat baik"))]
+SEX_CHOICES = [("", _l("Tidak ingin menjawab")), ("L", _l("Laki-laki")), ("P", _l("Perempuan"))]
+EDUCATION_CHOICES = [("", _l("Tidak ingin menjawab")), ("sd", _l("SD atau di bawahnya")), ("smp", "SMP"), ("sma", "SMA/SMK"),
+                     ("d3", "D1–D3"), ("s1", "D4/S1"), ("s2", _l("S2 ke atas"))]
+OCCUPATION_CHOICES = [("", _l("Tidak ingin menjawab")), ("pns", _l("PNS/TNI/Polri")), ("swasta", _l("Pegawai swasta")),
+                      ("wiraswasta", _l("Wiraswasta")), ("pelajar", _l("Pelajar/Mahasiswa")), ("lainnya", _l("Lainnya"))]
+
+
+def _score_field(label):
+    return RadioField(label, choices=choices(SCORE_CHOICES), validators=[validators.Optional()])
+
+
+class SurveyFields:
+    """The nine SKM elements and the optional respondent profile, shared by two forms."""
+
+    u1 = _score_field(SKM_ELEMENTS[0][1])
+    u2 = _score_field(SKM_ELEMENTS[1][1])
+    u3 = _score_field(SKM_ELEMENTS[2][1])
+    u4 = _score_field(SKM_ELEMENTS[3][1])
+    u5 = _score_field(SKM_ELEMENTS[4][1])
+    u6 = _score_field(SKM_ELEMENTS[5][1])
+    u7 = _score_field(SKM_ELEMENTS[6][1])
+    u8 = _score_field(SKM_ELEMENTS[7][1])
+    u9 = _score_field(SKM_ELEMENTS[8][1])
+    age = IntegerField(_l("Usia"), validators=[validators.Optional(), validators.NumberRange(min=10, max=120, message=_l("Usia harus 10–120 tahun."))])
+    sex = SelectField(_l("Jenis kelamin"), choices=choices(SEX_CHOICES), default="")
+    education = SelectField(_l("Pendidikan terakhir"), choices=choices(EDUCATION_CHOICES), default="")
+    occupation = SelectField(_l("Pekerjaan"), choices=choices(OCCUPATION_CHOICES), default="")
+
+    def survey_scores(self):
+        return {code: getattr(self, code).data for code, _label in SKM_ELEMENTS}
+
+    def survey_answered(self):
+        return any(getattr(self, code).data for code, _label in SKM_ELEMENTS)
+
+    def survey_profile(self):
+        return {"age": self.age.data, "sex": self.sex.data or None, "education": self.education.data or None,
+                "occupation": self.occupation.data or None}
+
+
+class FeedbackSubmitForm(EmptyForm, SurveyFields):
+    unit = SelectField(_l("Perangkat daerah"), validators=[required(_l("Pilih perangkat daerah."))])
+    service = SelectField(_l("Layanan"))
+    type = RadioField(_l("Jenis masukan"), choices=choices(FEEDBACK_TYPES.items()), validators=[required(_l("Pilih jenis masukan."))])
+    title = StringField(_l("Judul"), filters=[strip], validators=[required(), length(5, 200)])
+    body = TextAreaField(_l("Isi masukan"), validators=[required(), length(10, 5000)])
+    visit_date = DateField(_l("Tanggal Anda menerima layanan"), validators=[validators.Optional()])
+    kelurahan = StringField(_l("Kelurahan"), filters=[strip], validators=[max_length(80)])
+    photo = FileField(_l("Foto pendukung"))
+    is_public = BooleanField(_l("Tampilkan isi masukan saya di halaman publik (nama dan kontak tidak pernah ditampilkan)"))
+    confidential = BooleanField(_l("Rahasiakan identitas saya dari petugas yang menangani"))
+    contact_name = StringField(_l("Nama"), filters=[strip], validators=[max_length(120)])
+    contact_email = EmailField(_l("Email"), filters=[strip], validators=[validators.Optional(), max_length(254), email_address()])
+    contact_phone = StringField(_l("Nomor telepon"), filters=[strip], validators=[max_length(30),
+                                validators.Optional(), validators.Regexp(r"^\+?[0-9 ()-]{8,20}$", message=_l("Nomor telepon hanya angka, spasi, dan tanda +, misalnya 0812 3456 7890."))])
+
+
+class SurveyForm(EmptyForm, SurveyFields):
+    service = SelectField(_l("Layanan yang Anda terima"), validators=[required(_l("Pilih layanan."))])
+
+
+class RejectForm(EmptyForm):
+    reason = TextAreaField(_l("Alasan penolakan"), validators=[required(), length(5, 500)])
+
+
+class AssignForm(EmptyForm):
+    asn = SelectField(_l("Tugaskan kepada"), validators=[required(_l("Pilih ASN."))])
+
+
+class AnswerForm(EmptyForm):
+    body = TextAreaField(_l("Jawaban resmi"), validators=[required(), length(10, 10000)])
+
+
+class RateForm(EmptyForm):
+    rating = RadioField(_l("Penilaian atas jawaban"), choices=choices([(str(n), str(n)) for n in range(1, 6)]),
+                        validators=[required(_l("Pilih 1 sampai 5 bintang."))])
+    comment = TextAreaField(_l("Komentar"), validators=[max_length(1000)])
+    kunci = StringField(validators=[max_length(100)])
+
+
+class ReopenForm(EmptyForm):
+    reason = TextAreaField(_l("Mengapa jawaban belum menyelesaikan masalah?"), validators=[required(), length(5, 500)])
+    kunci = StringField(validators=[max_length(100)])
+
+
+class ConfirmForm(EmptyForm):
+    kunci = StringField(validators=[max_length(100)])
+
+
+class TrackForm(EmptyForm):
+    class Meta:
+        csrf = False  # a GET lookup changes nothing
+
+    nomor = StringField(_l("Nomor pelacakan"), filters=[strip], validators=[required(), max_length(20)])
+
+
+class HolidayForm(EmptyForm):
+    day = DateField(_l("Tanggal"), validators=[required(_l("Masukkan tanggal yang benar."))])
+    name = StringField(_l("Nama hari libur"), filters=[strip], validators=[required(), length(3, 160)])
+    kind = SelectField(_l("Jenis"), choices=choices([("libur_nasional", _l("Libur nasional")), ("cuti_bersama", _l("Cuti bersama"))]))
+
+
+class DeadlinePolicyForm(EmptyForm):
+    unit = SelectField(_l("Perangkat daerah"), validators=[required()])
+    service = SelectField(_l("Layanan (kosongkan untuk seluruh perangkat daerah)"))
+    verify_working_days = IntegerField(_l("Verifikasi (hari kerja)"), default=3, validators=[required(), validators.NumberRange(1, 30)])
+    answer_working_days = IntegerField(_l("Jawaban pertama (hari kerja)"), default=5, validators=[required(), validators.NumberRange(1, 60)])
+    close_calendar_days = IntegerField(_l("Penyelesaian (hari kalender)"), default=60, validators=[required(), validators.NumberRange(1, 365)])

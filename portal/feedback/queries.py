@@ -1,0 +1,92 @@
+"""Read-only queries for feedback pages."""
+
+from flask import abort
+from sqlalchemy import case, select
+from sqlalchemy.orm import selectinload
+
+from portal.db import utcnow
+from portal.extensions import db
+from portal.feedback.models import Feedback
+from portal.organisation.models import AsnProfile, Service, Unit
+from portal.workdays.calendar import wib_day_bounds
+
+OPEN_STATUSES = ("diterima", "diverifikasi", "diproses", "ditindaklanjuti")
+
+
+def get_feedback_or_404(number):
+    """Return the feedback with this tracking number (any case), or abort 404."""
+    feedback = db.session.scalar(
+        select(Feedback).where(Feedback.tracking_number == (number or "").strip().upper())
+        .options(selectinload(Feedback.history), selectinload(Feedback.answers), selectinload(Feedback.attachments))
+    )
+    if feedback is None:
+        abort(404)
+    return feedback
+
+
+def list_public_feedback(*, unit=None, service=None, type=None, status=None, period=None, page=1, per_page=20):
+    """Paginate public feedback, newest first, with the filters given."""
+    query = select(Feedback).where(Feedback.is_public.is_(True))
+    if unit is not None:
+        query = query.where(Feedback.unit_id == unit.id)
+    if service is not None:
+        query = query.where(Feedback.service_id == service.id)
+    if type:
+        query = query.where(Feedback.type == type)
+    if status:
+        query = query.where(Feedback.status == status)
+    if period is not None:
+        start, end = wib_day_bounds(period.start, period.end)
+        query = query.where(Feedback.created_at >= start, Feedback.created_at < end)
+    query = query.order_by(Feedback.created_at.desc(), Feedback.id.desc())
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def list_inbox(user, *, status=None, mine=False, page=1, per_page=25):
+    """The unit's open items sorted by the deadline that matters now, soonest (most overdue) first."""
+    deadline = case(
+        (Feedback.status == "diterima", Feedback.verify_deadline_at),
+        (Feedback.status.in_(("diverifikasi", "diproses")), Feedback.answer_deadline_at),
+        else_=None,
+    )
+    query = select(Feedback).where(Feedback.status.in_(OPEN_STATUSES))
+    if user.has_role("asn") and user.asn_profile is not None and not user.has_role("moderator"):
+        query = query.where(Feedback.unit_id == user.asn_profile.unit_id)
+    if mine and user.asn_profile is not None:
+        query = query.where(Feedback.assigned_asn_id == user.asn_profile.id)
+    if status in OPEN_STATUSES:
+        query = query.where(Feedback.status == status)
+    # Items with a running deadline first (NULLs last on both databases), then the oldest.
+    query = query.order_by(deadline.is_(None), deadline, Feedback.created_at)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def list_my_feedback(user, page=1):
+    """The signed-in resident's own feedback, newest first."""
+    query = select(Feedback).where(Feedback.submitter_id == user.id).order_by(Feedback.created_at.desc())
+    return db.paginate(query, page=page, per_page=20, error_out=False)
+
+
+def unit_asn_choices(unit_id):
+    """The ASN of a unit, for the assignment form."""
+    return db.session.scalars(select(AsnProfile).where(AsnProfile.unit_id == unit_id).order_by(AsnProfile.name)).all()
+
+
+def all_units():
+    return db.session.scalars(select(Unit).order_by(Unit.name)).all()
+
+
+def all_services():
+    return db.session.scalars(select(Service).join(Service.unit).order_by(Unit.name, Service.name)).all()
+
+
+def is_overdue(feedback, now=None):
+    deadline = feedback.current_deadline
+    return deadline is not None and deadline < (now or utcnow())
+
+
+def public_history(feedback):
+    """The status steps, without who took them (no personal data on public pages)."""
+    return [(c.created_at, c.to_label, c.note) for c in feedback.history]
+
+
