@@ -16,7 +16,7 @@ from wtforms.fields import SelectChoice
 
 from forum.models import FLAG_REASONS, THREAD_STATUSES
 from forum.services import BODY_MAX, PSEUDONYM_MAX, REASON_MAX, TITLE_MAX
-from portal.forms import EmptyForm, choices, length, max_length, required, strip
+from portal.forms import EmptyForm, choices, length, max_length, required
 from portal.organisation.forms import optional_int
 
 # The 31 kecamatan of Kota Surabaya.
@@ -35,23 +35,28 @@ RATINGS = (
 )
 
 
+def clean(value):
+    """Filter: trim, and drop NUL characters (PostgreSQL refuses them in text; nobody types them)."""
+    return value.replace("\x00", "").strip() if isinstance(value, str) else value
+
+
 def filled(message):
     """Required, judged after the strip filter: a field of only spaces counts as empty."""
     return validators.DataRequired(message=message)
 
 
 def _body_field(label):
-    return TextAreaField(label, filters=[strip], validators=[filled(_l("Tulis isi pesan.")), max_length(BODY_MAX)])
+    return TextAreaField(label, filters=[clean], validators=[filled(_l("Tulis isi pesan.")), max_length(BODY_MAX)])
 
 
 def _pseudonym_field():
-    return StringField(_l("Nama samaran"), filters=[strip],
+    return StringField(_l("Nama samaran"), filters=[clean],
                        validators=[validators.Optional(), length(2, PSEUDONYM_MAX)])
 
 
 class ThreadCreateForm(EmptyForm):
     category = SelectField(_l("Kategori"), coerce=optional_int, validators=[required(_l("Pilih kategori."))])
-    title = StringField(_l("Judul"), filters=[strip], validators=[
+    title = StringField(_l("Judul"), filters=[clean], validators=[
         filled(_l("Tulis judul utas.")), length(5, TITLE_MAX)])
     body = _body_field(_l("Isi"))
     service = SelectField(_l("Layanan yang dibahas"), coerce=optional_int, validators=[validators.Optional()])
@@ -60,7 +65,7 @@ class ThreadCreateForm(EmptyForm):
         choices=choices([("", _l("Tidak disebutkan"))] + [(k, k) for k in KECAMATAN]),
         validators=[validators.Optional()],
     )
-    kelurahan = StringField(_l("Kelurahan"), filters=[strip], validators=[validators.Optional(), max_length(80)])
+    kelurahan = StringField(_l("Kelurahan"), filters=[clean], validators=[validators.Optional(), max_length(80)])
     pseudonym = _pseudonym_field()
 
     def set_choices(self, categories, services):
@@ -81,20 +86,20 @@ class ReplyForm(EmptyForm):
 
 
 class PostEditForm(EmptyForm):
-    title = StringField(_l("Judul"), filters=[strip], validators=[validators.Optional(), length(5, TITLE_MAX)])
+    title = StringField(_l("Judul"), filters=[clean], validators=[validators.Optional(), length(5, TITLE_MAX)])
     body = _body_field(_l("Isi"))
 
 
 class FlagForm(EmptyForm):
     reason = RadioField(_l("Alasan laporan"), choices=choices(list(FLAG_REASONS.items())),
                         validators=[required(_l("Pilih alasan laporan."))])
-    detail = TextAreaField(_l("Keterangan"), filters=[strip], validators=[validators.Optional(), max_length(REASON_MAX)])
+    detail = TextAreaField(_l("Keterangan"), filters=[clean], validators=[validators.Optional(), max_length(REASON_MAX)])
 
 
 class RateAnswerForm(EmptyForm):
     rating = RadioField(_l("Nilai jawaban ini"), choices=choices(RATINGS),
                         validators=[required(_l("Pilih nilai 1 sampai 5 bintang."))])
-    comment = TextAreaField(_l("Komentar"), filters=[strip], validators=[validators.Optional(), max_length(1000)])
+    comment = TextAreaField(_l("Komentar"), filters=[clean], validators=[validators.Optional(), max_length(1000)])
 
 
 class AssignForm(EmptyForm):
@@ -108,12 +113,12 @@ class AssignForm(EmptyForm):
 
 
 class ReasonForm(EmptyForm):
-    reason = TextAreaField(_l("Alasan"), filters=[strip], validators=[
+    reason = TextAreaField(_l("Alasan"), filters=[clean], validators=[
         filled(_l("Tulis alasannya; alasan ini ditampilkan kepada warga.")), max_length(REASON_MAX)])
 
 
 class OptionalReasonForm(EmptyForm):
-    reason = TextAreaField(_l("Alasan"), filters=[strip], validators=[validators.Optional(), max_length(REASON_MAX)])
+    reason = TextAreaField(_l("Alasan"), filters=[clean], validators=[validators.Optional(), max_length(REASON_MAX)])
 
 
 class ToggleForm(EmptyForm):
@@ -134,7 +139,7 @@ class SuspendForm(EmptyForm):
     days = IntegerField(_l("Lama penangguhan (hari)"), validators=[
         required(_l("Isi lama penangguhan dalam hari.")),
         validators.NumberRange(1, 365, message=_l("Lama penangguhan harus 1–365 hari."))])
-    reason = TextAreaField(_l("Alasan"), filters=[strip], validators=[
+    reason = TextAreaField(_l("Alasan"), filters=[clean], validators=[
         filled(_l("Tulis alasannya; alasan ini dikirim kepada pengguna.")), max_length(REASON_MAX)])
 
 
@@ -142,14 +147,14 @@ class ResolveFlagForm(EmptyForm):
     action = RadioField(_l("Tindakan"), choices=choices([
         ("hide", _l("Sembunyikan pesan")), ("dismiss", _l("Abaikan laporan"))]),
         validators=[required(_l("Pilih tindakan."))])
-    reason = TextAreaField(_l("Alasan"), filters=[strip], validators=[validators.Optional(), max_length(REASON_MAX)])
+    reason = TextAreaField(_l("Alasan"), filters=[clean], validators=[validators.Optional(), max_length(REASON_MAX)])
 
 
 class CategoryForm(EmptyForm):
-    name = StringField(_l("Nama kategori"), filters=[strip], validators=[required(), length(2, 120)])
-    slug = StringField(_l("Slug (alamat singkat)"), filters=[strip],
+    name = StringField(_l("Nama kategori"), filters=[clean], validators=[required(), length(2, 120)])
+    slug = StringField(_l("Slug (alamat singkat)"), filters=[clean],
                        validators=[validators.Optional(), max_length(80)])
-    description = TextAreaField(_l("Deskripsi"), filters=[strip], validators=[validators.Optional(), max_length(2000)])
+    description = TextAreaField(_l("Deskripsi"), filters=[clean], validators=[validators.Optional(), max_length(2000)])
     unit = SelectField(_l("Perangkat daerah yang menjawab"), coerce=optional_int,
                        validators=[required(_l("Pilih perangkat daerah."))])
     position = IntegerField(_l("Urutan"), default=0, validators=[

@@ -66,9 +66,19 @@ def page_of_post(number):
 # ---------------------------------------------------------------- lookups
 
 
+def _sane(slug):
+    # A slug from the URL: PostgreSQL refuses NUL characters, and no slug is longer than its column.
+    return bool(slug) and "\x00" not in slug and len(slug) <= 80
+
+
+def _sane_id(value):
+    # An id from a form or query string: beyond PostgreSQL's integer it cannot exist.
+    return value is not None and 0 < value < 2**31
+
+
 def get_category_or_404(slug):
     """Return the category with this slug, or abort with 404."""
-    category = db.session.scalar(select(Category).where(Category.slug == slug))
+    category = db.session.scalar(select(Category).where(Category.slug == slug)) if _sane(slug) else None
     if category is None:
         abort(404)
     return category
@@ -76,7 +86,7 @@ def get_category_or_404(slug):
 
 def category_id_for_slug(slug):
     """Return the id of the category with this slug, or None."""
-    return db.session.scalar(select(Category.id).where(Category.slug == slug))
+    return db.session.scalar(select(Category.id).where(Category.slug == slug)) if _sane(slug) else None
 
 
 def is_following(user, thread):
@@ -88,12 +98,15 @@ def is_following(user, thread):
 
 def get_category_by_id_or_404(category_id):
     """Return the category with this id, or abort with 404."""
-    return db.get_or_404(Category, category_id)
+    category = db.session.get(Category, category_id) if _sane_id(category_id) else None
+    if category is None:
+        abort(404)
+    return category
 
 
 def get_thread_or_404(thread_id, *, include_deleted=False):
     """Return the thread, or abort with 404 (deleted threads too, unless asked for)."""
-    thread = db.session.get(Thread, thread_id)
+    thread = db.session.get(Thread, thread_id) if _sane_id(thread_id) else None
     if thread is None or (thread.deleted_at is not None and not include_deleted):
         abort(404)
     return thread
@@ -101,6 +114,8 @@ def get_thread_or_404(thread_id, *, include_deleted=False):
 
 def get_post_or_404(post_id):
     """Return the post with its thread, or abort with 404 (also when the thread was deleted)."""
+    if not _sane_id(post_id):
+        abort(404)
     post = db.session.scalar(
         select(Post).where(Post.id == post_id).options(joinedload(Post.thread), joinedload(Post.author))
     )
@@ -111,12 +126,15 @@ def get_post_or_404(post_id):
 
 def get_flag_or_404(flag_id):
     """Return the report, or abort with 404."""
-    return db.get_or_404(Flag, flag_id)
+    flag = db.session.get(Flag, flag_id) if _sane_id(flag_id) else None
+    if flag is None:
+        abort(404)
+    return flag
 
 
 def get_user_or_404(user_id):
     """Return the account, or abort with 404."""
-    user = db.session.get(User, user_id)
+    user = db.session.get(User, user_id) if _sane_id(user_id) else None
     if user is None:
         abort(404)
     return user
@@ -140,7 +158,7 @@ def list_service_choices():
 
 def get_service(service_id):
     """Return the service with this id, or None."""
-    return db.session.get(Service, service_id) if service_id else None
+    return db.session.get(Service, service_id) if _sane_id(service_id) else None
 
 
 # ---------------------------------------------------------------- lists
@@ -253,6 +271,8 @@ def post_revisions(post):
 
 @dataclass
 class Waiting:
+    """One row of "Perlu ditanggapi": the assignment, how long it has waited, and whether it is late."""
+
     assignment: Assignment
     waited: object  # timedelta since it was assigned
     overdue: bool
@@ -323,7 +343,7 @@ def list_unit_asn(unit_id):
 
 def get_quotable_post(thread, post_id):
     """Return a visible post of this thread to quote, or None."""
-    if not post_id:
+    if not _sane_id(post_id):
         return None
     post = db.session.get(Post, post_id)
     if post is None or post.thread_id != thread.id or not post.is_visible:

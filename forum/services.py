@@ -134,8 +134,13 @@ def _bump(model, row, column, delta):
     db.session.expire(row, [column])
 
 
+def plain(value):
+    """Trim a text value and drop NUL characters (PostgreSQL refuses them; nobody types them)."""
+    return (value or "").replace("\x00", "").strip()
+
+
 def _text(value, limit, field, empty_message):
-    value = (value or "").strip()
+    value = plain(value)
     if not value:
         raise InvalidInput(empty_message, field=field)
     if len(value) > limit:
@@ -145,7 +150,7 @@ def _text(value, limit, field, empty_message):
 
 def clean_pseudonym(value):
     """Return the pseudonym to show, or None for "use my name"; refuse ones that pass for the city."""
-    value = " ".join((value or "").split())
+    value = " ".join(plain(value).split())
     if not value:
         return None
     if len(value) < 2 or len(value) > PSEUDONYM_MAX:
@@ -328,7 +333,7 @@ def open_thread(user, category, *, title, body, service=None, kecamatan=None, ke
     deadline = answer_deadline(now)
     thread = Thread(
         category=category, author=user, pseudonym=pseudonym, title=title, service=service,
-        kecamatan=(kecamatan or "").strip() or None, kelurahan=(kelurahan or "").strip() or None,
+        kecamatan=plain(kecamatan)[:80] or None, kelurahan=plain(kelurahan)[:80] or None,
         status="terbuka", created_at=now, last_activity_at=now, post_count=1, reply_count=0, deadline_at=deadline,
     )
     db.session.add(thread)
@@ -508,7 +513,8 @@ def rate_answer(user, post, rating, comment=None, now=None):
     event = responses.event_for_answer(SOURCE, post.id)
     if event is None:
         raise NoResponseEvent(_("Jawaban ini tidak tercatat sebagai jawaban resmi, jadi tidak dapat dinilai."))
-    if comment and len(comment) > 1000:
+    comment = plain(comment)
+    if len(comment) > 1000:
         raise InvalidInput(_("Maksimal %(max)d karakter.", max=1000), field="comment")
     try:
         responses.rate_response(event, rating, comment, rated_by=user, now=now or utcnow())
@@ -559,7 +565,7 @@ def flag_post(user, post, reason, detail=None, now=None):
         raise NotAllowed(_("Anda tidak dapat melaporkan pesan ini."))
     if reason not in FLAG_REASONS:
         raise InvalidInput(_("Pilih alasan laporan."), field="reason")
-    detail = (detail or "").strip() or None
+    detail = plain(detail) or None
     if detail and len(detail) > REASON_MAX:
         raise InvalidInput(_("Maksimal %(max)d karakter.", max=REASON_MAX), field="detail")
     open_flag = db.session.scalar(
@@ -587,12 +593,12 @@ def resolve_flag(moderator, flag, action, reason=None, now=None):
     if flag.resolved_at is not None:
         raise AlreadyResolved(_("Laporan ini sudah diselesaikan."))
     if action == "hide":
-        reason = (reason or "").strip() or str(flag.reason_label)
+        reason = plain(reason) or str(flag.reason_label)
         hide_post(moderator, flag.post, reason, now=now)
     elif action == "dismiss":
         flag.resolved_at, flag.resolved_by_id, flag.resolution = now, moderator.id, "dismissed"
         record_audit(moderator, "forum.flag.dismiss", flag, before={"resolution": None},
-                     after={"resolution": "dismissed"}, reason=(reason or "").strip() or None)
+                     after={"resolution": "dismissed"}, reason=plain(reason) or None)
     else:
         raise InvalidInput(_("Pilih tindakan: sembunyikan pesan atau abaikan laporan."), field="action")
     return flag
@@ -607,7 +613,7 @@ def _ensure_moderator(user):
 
 
 def _reason(reason, required=True):
-    reason = (reason or "").strip()
+    reason = plain(reason)
     if required and not reason:
         raise InvalidInput(_("Tulis alasannya; alasan ini ditampilkan kepada warga."), field="reason")
     if len(reason) > REASON_MAX:
@@ -775,13 +781,13 @@ def unsuspend_user(moderator, user, now=None):
 
 
 def _category_values(name, slug, description, position):
-    name = " ".join((name or "").split())
+    name = " ".join(plain(name).split())
     if not 2 <= len(name) <= 120:
         raise InvalidInput(_("Nama kategori harus 2–120 karakter."), field="name")
-    slug = (slug or "").strip() or slugify(name, max_length=80)
+    slug = plain(slug) or slugify(name, max_length=80)
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug) or len(slug) > 80:
         raise InvalidInput(_("Slug hanya boleh huruf kecil, angka, dan tanda hubung."), field="slug")
-    return name, slug, (description or "").strip(), int(position or 0)
+    return name, slug, plain(description), int(position or 0)
 
 
 def _ensure_category_unique(name, slug, category_id=None):

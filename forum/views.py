@@ -58,7 +58,9 @@ def refused(error, back=None):
     """Answer a service's refusal with its own status and message (nothing is kept)."""
     db.session.rollback()
     if back is None:
-        return error_response(error.status, str(error), title=_("Tindakan tidak dapat dilakukan"))
+        # 403, 422 and 429 have fitting titles of their own; 409 ("conflict") has none.
+        title = _("Tindakan tidak dapat dilakukan") if error.status == 409 else None
+        return error_response(error.status, str(error), title=title)
     return render_template("forum/refused.html", code=error.status, message=str(error), back=back), error.status
 
 
@@ -109,6 +111,8 @@ def render_thread(thread, page, reply_form=None, rate_form=None, rate_post_id=No
     return render_template(
         "forum/thread.html", data=data, thread=thread, reply_form=reply_form,
         rate_form=rate_form, rate_post_id=rate_post_id, rating_choices=RATINGS,
+        # The signed-in person without the proxy: _post.html asks about them many times per post.
+        viewer=current_user._get_current_object(),
     ), status
 
 

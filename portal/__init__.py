@@ -66,7 +66,9 @@ def _import_models():
     import portal.feedback.models  # noqa: F401
     import portal.notifications.models  # noqa: F401
     import portal.organisation.models  # noqa: F401
+    import portal.pembinaan.models  # noqa: F401
     import portal.responses.models  # noqa: F401
+    import portal.search.models  # noqa: F401
     import portal.workdays.models  # noqa: F401
 
 
@@ -83,12 +85,16 @@ def _register_blueprints(app):
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(notifications_bp, url_prefix="/notifikasi")
 
+    # Each capability mounts its own blueprints, navigation, CLI and demo seeder.
     import forum
-    from portal import api, feedback
+    import konsultasi
+    from portal import api, feedback, search
 
     forum.init_app(app)
-    import konsultasi
-
     konsultasi.init_app(app)
     feedback.init_app(app)
+    search.init_app(app)
     api.init_app(app)
+    from portal import pembinaan
+
+    pembinaan.init_app(app)

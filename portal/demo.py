@@ -6,7 +6,7 @@ run adds nothing. Capabilities add their own content through DEMO_SEEDERS.
 
 import random
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from portal.accounts.models import User, UserRole
 from portal.accounts.passwords import hash_password
@@ -141,7 +141,7 @@ def _seed_units(context):
 
 
 def _user(context, email, name, roles, password_hash=None):
-    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    user = db.session.scalar(select(User).where(User.email == email))
     if user is None:
         user = User(email=email, name=name, password_hash=password_hash or context.password_hash, email_verified_at=utcnow())
         db.session.add(user)

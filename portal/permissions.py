@@ -12,9 +12,17 @@ from portal.db import utcnow
 
 
 def require(allowed):
-    """Abort with 403 unless the permission check passed."""
-    if not allowed:
-        abort(403)
+    """Stop the request unless the check passed: visitors go to sign in, others get 403."""
+    if allowed:
+        return
+    from flask import request
+    from flask_login import current_user
+
+    from portal.extensions import login_manager
+
+    if not current_user.is_authenticated and not request.path.startswith("/api/"):
+        abort(login_manager.unauthorized())
+    abort(403)
 
 
 def is_signed_in(user):
@@ -310,4 +318,101 @@ def can_see_author_account(user):
 
 def can_manage_forum_categories(user):
     """Say whether the person may create and edit forum categories."""
+    return is_admin(user)
+
+
+# --- Rekam pembinaan (development record) -------------------------------------------------------
+# DOMAIN §6 (UU 27/2022): linking public input to one ASN is performance monitoring, so only the
+# ASN, their supervisors up the chain and HR (admins) see the record. Moderators and citizens never.
+
+
+def is_own_record(user, profile):
+    """Say whether the profile is the signed-in ASN's own."""
+    return is_asn(user) and profile is not None and user.asn_profile.id == profile.id
+
+
+def is_direct_supervisor(user, profile):
+    """Say whether the user is the ASN's direct atasan (the rater under PermenPANRB 6/2022)."""
+    return is_asn(user) and profile is not None and profile.supervisor_id == user.asn_profile.id
+
+
+def can_view_pembinaan_record(user, profile):
+    """Say whether the user may open the ASN's development record (own, atasan up the chain, HR)."""
+    return is_own_record(user, profile) or supervises(user, profile) or is_admin(user)
+
+
+def can_open_own_pembinaan_record(user):
+    """Say whether the user has a development record of their own (an ASN with a profile)."""
+    return is_asn(user)
+
+
+def can_record_training(user, profile):
+    """Say whether the user may add or remove trainings on the record (the ASN, or HR)."""
+    return is_own_record(user, profile) or is_admin(user)
+
+
+def can_plan_work_target(user, profile):
+    """Say whether the user may add a work target (the ASN or anyone up the chain; planning is shared)."""
+    return is_own_record(user, profile) or supervises(user, profile)
+
+
+def can_update_work_progress(user, profile):
+    """Say whether the user may record progress on the ASN's work targets (the ASN only)."""
+    return is_own_record(user, profile)
+
+
+def can_comment_work_target(user, profile):
+    """Say whether the user may give continuous feedback on the ASN's targets (atasan up the chain)."""
+    return supervises(user, profile)
+
+
+def can_evaluate_asn(user, profile):
+    """Say whether the user may rate the ASN's period (the direct atasan only, PermenPANRB 6/2022)."""
+    return is_direct_supervisor(user, profile)
+
+
+def can_respond_to_evaluation(user, profile):
+    """Say whether the user may answer an evaluation of this record (dialog kinerja: the ASN)."""
+    return is_own_record(user, profile)
+
+
+def can_give_peer_feedback(user, profile):
+    """Say whether the user may give peer feedback to this ASN (a colleague of the same unit)."""
+    return is_asn(user) and profile is not None and user.asn_profile.id != profile.id \
+        and user.asn_profile.unit_id == profile.unit_id
+
+
+def can_propose_development_goal(user, profile):
+    """Say whether the user may propose a development goal for the ASN (atasan up the chain)."""
+    return supervises(user, profile)
+
+
+def can_acknowledge_development_goal(user, profile):
+    """Say whether the user may acknowledge goals proposed for this record (the ASN)."""
+    return is_own_record(user, profile)
+
+
+def can_update_development_goal(user, profile):
+    """Say whether the user may change a goal's status (the ASN or an atasan up the chain)."""
+    return is_own_record(user, profile) or supervises(user, profile)
+
+
+def can_contest_rating(user, event):
+    """Say whether the user may contest this rating (the ASN who gave the rated answer)."""
+    return is_asn(user) and event.asn_id == user.asn_profile.id and event.rating is not None \
+        and not event.rating_excluded
+
+
+def can_review_rating_contests(user):
+    """Say whether the user may keep or exclude contested ratings (moderators)."""
+    return is_moderator(user)
+
+
+def can_view_team_pembinaan(user):
+    """Say whether the user has a team page (an ASN who supervises someone)."""
+    return is_atasan(user)
+
+
+def can_view_pembinaan_overview(user):
+    """Say whether the user may see every ASN's figures, export them, and change settings (HR)."""
     return is_admin(user)

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from portal.accounts.models import DELETED_NAME, ROLES, User, UserRole
 from portal.accounts.passwords import hash_password, password_matches
@@ -48,7 +48,8 @@ def normalize_email(email):
 
 def get_user_by_email(email):
     """Return the account with this e-mail address, or None."""
-    return db.session.scalar(select(User).where(func.lower(User.email) == normalize_email(email)))
+    # Every write stores addresses normalised, so an indexed equality lookup suffices.
+    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
 
 
 def register_user(name, email, password):

@@ -53,6 +53,29 @@ SPEC = {
                                          "responses": {"200": _json({"$ref": "#/components/schemas/Ikm"}), "404": _error("Tidak ditemukan"), "422": _error("Periode tidak sah")}}},
         "/v1/services/{slug}/ikm": {"get": {"summary": "IKM layanan per periode", "parameters": IKM_PARAMS,
                                             "responses": {"200": _json({"$ref": "#/components/schemas/Ikm"}), "404": _error("Tidak ditemukan"), "422": _error("Periode tidak sah")}}},
+        "/v1/search": {"get": {
+            "summary": "Cari utas forum, masukan publik dan konsultasi publik",
+            "description": "Bahasa Indonesia dengan stemming (keluhan = mengeluhkan). Semua kata harus ada; "
+                           "\"frasa\", -kecuali, awalan* dan OR didukung. Kata kunci kosong atau tidak sah "
+                           "tetap dijawab 200 dengan `message`. Hanya konten publik; tidak pernah data pribadi.",
+            "parameters": [
+                {"name": "q", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 200},
+                 "example": "antrean puskesmas"},
+                {"name": "type", "in": "query", "required": False,
+                 "schema": {"type": "string", "enum": ["thread", "feedback", "konsultasi"]}},
+                {"name": "unit", "in": "query", "required": False, "description": "Slug perangkat daerah",
+                 "schema": {"type": "string"}},
+                {"name": "status", "in": "query", "required": False, "schema": {"type": "string"}},
+                {"name": "sort", "in": "query", "required": False,
+                 "schema": {"type": "string", "enum": ["relevance", "newest"], "default": "relevance"}},
+                {"name": "page", "in": "query", "required": False,
+                 "schema": {"type": "integer", "minimum": 1, "maximum": 50, "default": 1}},
+            ],
+            "responses": {
+                "200": _json({"$ref": "#/components/schemas/SearchResults"}),
+                "422": _error("type, sort atau page tidak sah"),
+                "429": _error("Terlalu banyak permintaan"),
+            }}},
     },
     "components": {"schemas": {
         "Error": {"type": "object", "required": ["error", "message"], "properties": {
@@ -79,6 +102,22 @@ SPEC = {
             "history": {"type": "array", "items": {"type": "object", "properties": {
                 "status": {"type": "string"}, "at": {"type": "string", "format": "date-time"}, "note": {"type": "string", "nullable": True}}}},
             "answer": {"type": "object", "nullable": True}, "url": {"type": "string"}}},
+        "SearchResults": {"type": "object", "required": ["query", "total", "page", "pages", "results", "facets"], "properties": {
+            "query": {"type": "string"}, "total": {"type": "integer"}, "page": {"type": "integer"},
+            "pages": {"type": "integer"}, "per_page": {"type": "integer"},
+            "message": {"type": "string", "nullable": True, "description": "Penjelasan bila kata kunci kosong atau dibersihkan"},
+            "did_you_mean": {"type": "string", "nullable": True},
+            "results": {"type": "array", "items": {"$ref": "#/components/schemas/SearchResult"}},
+            "facets": {"type": "object", "properties": {
+                name: {"type": "array", "items": {"type": "object", "properties": {
+                    "value": {"type": "string"}, "label": {"type": "string"}, "count": {"type": "integer"}}}}
+                for name in ("type", "unit", "status")}}}},
+        "SearchResult": {"type": "object", "required": ["type", "id", "title", "url", "snippet", "score"], "properties": {
+            "type": {"type": "string", "enum": ["thread", "feedback", "konsultasi"]}, "id": {"type": "integer"},
+            "title": {"type": "string"}, "url": {"type": "string"},
+            "snippet": {"type": "string", "description": "Teks yang sudah di-escape HTML; kata yang cocok di dalam <mark>"},
+            "score": {"type": "number"}, "unit": {"type": "string", "nullable": True},
+            "status": {"type": "string", "nullable": True}, "date": {"type": "string", "format": "date-time"}}},
         "Ikm": {"type": "object", "required": ["period", "respondents", "elements", "ikm", "category", "mutu"], "properties": {
             "unit": {"type": "string"}, "service": {"type": "string"}, "period": {"type": "string"},
             "respondents": {"type": "integer"},

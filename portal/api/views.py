@@ -146,3 +146,34 @@ def service_ikm(slug):
     if service is None:
         return error_response(404, _("Layanan '%(slug)s' tidak ditemukan.", slug=slug))
     return _ikm_response("service", service, service_id=service.id)
+
+
+@bp.get("/v1/search")
+def search_content():
+    from portal.search import service as search_service
+
+    args = request.args
+    raw_page = args.get("page", "1")
+    if not raw_page.isdigit() or int(raw_page) < 1:
+        return _unprocessable(_("Kolom page harus bilangan bulat mulai dari 1."), "page")
+    types = search_service.document_types()
+    if args.get("type") and args["type"] not in types:
+        return _unprocessable(_("Kolom type harus salah satu dari: %(types)s.", types=", ".join(types)), "type")
+    if args.get("sort") and args["sort"] not in search_service.SORTS:
+        return _unprocessable(_("Kolom sort harus relevance atau newest."), "sort")
+    result = search_service.search(
+        args.get("q", ""), page=int(raw_page), sort=args.get("sort", "relevance"),
+        filters=search_service.clean_filters(type=args.get("type"), unit=args.get("unit"), status=args.get("status")),
+    )
+    return jsonify(
+        query=result.text, total=result.total, page=result.page, pages=result.pages, per_page=result.per_page,
+        message=" ".join(result.messages) or None, did_you_mean=result.did_you_mean,
+        results=[{
+            "type": item.type, "id": item.object_id, "title": item.title, "url": item.url(external=True),
+            "snippet": str(item.snippet), "score": item.score, "unit": item.unit, "status": item.status,
+            "date": item.date.isoformat(),
+        } for item in result.items],
+        facets={name: [{"value": value, "label": label, "count": count} for value, label, count in values]
+                for name, values in result.facets.items()},
+    )
+

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from portal.accounts.models import User, UserRole
 from portal.accounts.services import normalize_email
@@ -294,7 +294,7 @@ def _accounts_by_email(emails):
     emails = sorted(emails)
     for i in range(0, len(emails), LOOKUP_BATCH):
         batch = emails[i:i + LOOKUP_BATCH]
-        query = select(User).where(func.lower(User.email).in_(batch), User.deleted_at.is_(None))
+        query = select(User).where(User.email.in_(batch), User.deleted_at.is_(None))
         found.update({normalize_email(u.email): u for u in db.session.scalars(query)})
     return found
 

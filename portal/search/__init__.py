@@ -1,1 +1,46 @@
-"""Full-text search over the portal's public content."""
+"""Full-text search over the portal's public content: threads, public feedback, consultations.
+
+Mounted by create_app through init_app: the /cari pages, the outbox listener that keeps the
+index in step with every commit, the drainer, and `flask --app portal search …`.
+"""
+
+from flask import Blueprint
+
+bp = Blueprint("search", __name__)
+
+DEFAULTS = {
+    # Drain right after each commit, in the committing thread (tests, scripts). Off in production:
+    # there a background thread per process drains, so no request waits for the index.
+    "SEARCH_SYNC": False,
+    "SEARCH_DRAINER": None,  # None: on, except under TESTING
+    "SEARCH_DRAIN_INTERVAL": 0.5,  # seconds between polls for rows committed by other processes
+    "SEARCH_REFRESH_INTERVAL": 0.0,  # seconds a Whoosh searcher is reused before checking for changes
+    "SEARCH_VOCABULARY_TTL": 60.0,
+    "SEARCH_MAX_SEGMENTS": 8,  # more small segments than this are merged by the idle drainer
+    "SEARCH_REINDEX_PROCS": 1,
+}
+
+
+def init_app(app):
+    """Mount search: pages, navigation, CLI, the outbox listener and the lazy drainer."""
+    from flask_babel import lazy_gettext as _l
+
+    from portal.search import cli, outbox, views  # noqa: F401  (views attach routes to the blueprint)
+    from portal.search.drainer import SearchState, ensure_drainer
+    from portal.search.sources import default_registry
+    from portal.web import add_nav_item
+
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(key, value)
+    if app.config["SEARCH_DRAINER"] is None:
+        app.config["SEARCH_DRAINER"] = not app.testing
+    registry = default_registry()
+    app.extensions["search"] = SearchState(app, registry)
+    outbox.configure(registry.watch_map())
+    app.register_blueprint(bp)
+    app.cli.add_command(cli.search_cli)
+    add_nav_item(app, "search.index", _l("Cari"), order=60)
+
+    @app.before_request
+    def start_search_drainer():
+        ensure_drainer(app)

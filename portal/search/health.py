@@ -1,19 +1,45 @@
 """Health of the search index, for /healthz."""
 
-from pathlib import Path
+from flask import current_app, has_app_context
+from sqlalchemy import func, select
 
-from whoosh import index
+from portal.extensions import db
 
 
 def search_index_health(index_dir):
-    """Report whether the index folder is usable; a missing index is rebuilt, so it is healthy."""
-    path = Path(index_dir)
+    """Report whether search is usable; a missing index is rebuilt, so it counts as healthy."""
     try:
-        path.mkdir(parents=True, exist_ok=True)
-        if not index.exists_in(str(path)):
-            return {"status": "ok", "documents": 0, "detail": "index kosong, akan dibangun"}
-        ix = index.open_dir(str(path))
-        with ix.searcher() as searcher:
-            return {"status": "ok", "documents": searcher.doc_count()}
+        if has_app_context() and current_app.config.get("SEARCH_BACKEND") == "postgres" \
+                and "search" in current_app.extensions:
+            from portal.search.drainer import get_backend
+
+            report = get_backend().health()
+        else:
+            from portal.search.backends.whoosh_backend import WhooshBackend
+
+            report = WhooshBackend(index_dir).health()
     except Exception as exc:  # any failure to open means the index is unhealthy
         return {"status": "error", "detail": type(exc).__name__}
+    report.update(_outbox())
+    return report
+
+
+def _outbox():
+    # How far the index lags: rows not yet applied, and the age of the oldest.
+    if not has_app_context():
+        return {}
+    from portal.db import utcnow
+    from portal.search.models import SearchOutbox
+
+    try:
+        count, oldest = db.session.execute(
+            select(func.count(SearchOutbox.id), func.min(SearchOutbox.created_at))
+        ).one()
+    except Exception:  # the database check reports database trouble; search stays about search
+        db.session.rollback()
+        return {}
+    lag = None
+    if oldest is not None:
+        oldest = SearchOutbox.created_at.type.process_result_value(oldest, None) if oldest.tzinfo is None else oldest
+        lag = round((utcnow() - oldest).total_seconds(), 1)
+    return {"pending": count, "oldest_pending_seconds": lag}

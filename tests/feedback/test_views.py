@@ -165,7 +165,9 @@ def test_photo_upload_type_size_and_access(client, world, db, login):
     attachment = db.session.scalar(select(FeedbackAttachment))
     assert attachment.content_type == "image/png"
     url = f"/masukan/lampiran/{attachment.id}"
-    assert client.get(url).status_code == 403  # the public cannot see it
+    assert client.get(url).status_code == 302  # the public cannot see it: sign in first
+    login(world.citizen)
+    assert client.get(url).status_code == 403
     login(world.asn.user)
     with client.get(url) as response:
         assert response.status_code == 200 and response.data == PNG

@@ -55,3 +55,18 @@ def test_titles_and_pseudonyms_are_escaped(client, login, db, resident, category
         html = client.get(url).get_data(as_text=True)
         assert "<img src=x" not in html and "<b onmouseover" not in html
         assert "&lt;img src=x onerror=alert(1)&gt; tolong" in html
+
+
+def test_reading_a_thread_never_renders_markdown(client, login, thread, make_reply, neighbour, monkeypatch,
+                                                  resident):
+    make_reply(neighbour, thread, "**Tebal** dan [tautan](https://contoh.id)")
+
+    def refuse(_text):
+        raise AssertionError("Markdown rendered while reading")
+
+    monkeypatch.setattr("forum.services.render_markdown", refuse)
+    monkeypatch.setattr("portal.markup.render_markdown", refuse)
+    login(resident)
+    for url in (f"/forum/t/{thread.id}", "/forum/k/kesehatan", "/forum/", f"/forum/p/{thread.posts[0].id}/riwayat"):
+        assert client.get(url).status_code == 200, url
+    assert "<strong>Tebal</strong>" in client.get(f"/forum/t/{thread.id}").get_data(as_text=True)

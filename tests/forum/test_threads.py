@@ -172,3 +172,14 @@ def test_deleted_thread_is_gone_for_the_public(client, db, thread, resident, log
     assert client.post(f"/forum/p/{thread.posts[0].id}/hapus").status_code == 303
     login_out = client.get(f"/forum/t/{thread.id}")
     assert login_out.status_code == 404
+
+
+def test_nul_characters_are_dropped_not_stored(client, login, db, resident, category):
+    # PostgreSQL refuses NUL in text; a pasted one must neither crash the page nor be stored.
+    login(resident)
+    response = client.post("/forum/baru", data={"category": category.id, "title": "Judul\x00 dengan NUL",
+                                                "body": "Isi\x00 utas", "pseudonym": "Warga\x00 Kenjeran"})
+    assert response.status_code == 303
+    thread = db.session.scalar(select(Thread))
+    assert (thread.title, thread.pseudonym, thread.posts[0].body_md) == ("Judul dengan NUL", "Warga Kenjeran",
+                                                                       "Isi utas")

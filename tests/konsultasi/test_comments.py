@@ -42,7 +42,7 @@ def test_commenting_by_view(client, login, db, world, make_consultation):
     consultation = make_consultation(phase="berlangsung")
     section = sections_of(db, consultation)[0]
     url = f"/konsultasi/{consultation.id}/dokumen/{section.id}/komentar"
-    assert client.post(url, data={"body": "Tanpa akun"}).status_code == 403
+    assert client.post(url, data={"body": "Tanpa akun"}).status_code == 302  # sent to sign in
     login(world.citizen)
     response = client.post(url, data={"body": "Mohon sosialisasi di tingkat RT."})
     assert response.status_code == 303

@@ -61,6 +61,8 @@ def test_console_and_management_are_for_moderators_only(client, login, world, se
         if role == "moderator":
             # Allowed in; a business rule may still refuse (409) or the empty form be incomplete (422).
             assert response.status_code in (200, 303, 409, 422), (method, url, response.status_code)
+        elif role == "anonymous":
+            assert response.status_code == 302 and "/akun/masuk" in response.headers["Location"], (method, url)
         else:
             assert response.status_code == 403, (method, url, role)
 

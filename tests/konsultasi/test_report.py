@@ -71,6 +71,8 @@ def test_every_input_appears_exactly_once_with_status_and_answer_or_reason(db, f
 def test_report_page_lists_each_input_once_and_is_preview_only_for_moderators(client, login, db, world, finished):
     consultation, comments, asks = finished
     url = f"/konsultasi/{consultation.id}/laporan"
+    assert client.get(url).status_code == 302  # not published: visitors are asked to sign in
+    login(world.citizen)
     assert client.get(url).status_code == 403
     login(world.moderator)
     html = client.get(url).get_data(as_text=True)

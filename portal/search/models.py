@@ -1,0 +1,57 @@
+"""Search tables: the outbox of pending index changes, and the PostgreSQL document table."""
+
+from datetime import datetime
+
+from sqlalchemy import Index, String, Text
+from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.db import UTCDateTime, utcnow
+from portal.extensions import db
+
+# A real tsvector on PostgreSQL; plain text elsewhere, so create_all (and Alembic) work on
+# SQLite too. The SQLite column is never written: the postgres backend refuses other databases.
+TsVector = Text().with_variant(TSVECTOR(), "postgresql")
+
+
+class SearchOutbox(db.Model):
+    """A document whose index entry must be brought in line with the database.
+
+    Written in the same transaction as the content change, so a rollback drops it too and a
+    commit can never happen without it. The drainer re-reads the document from the database,
+    applies it to the index, and deletes the row.
+    """
+
+    __tablename__ = "search_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # "thread:12", "feedback:3", "konsultasi:5", or a group to expand: "category:4", "unit:2".
+    doc_key: Mapped[str] = mapped_column(String(40))
+    op: Mapped[str] = mapped_column(String(10), default="upsert")  # "upsert" or "delete"
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SearchDocument(db.Model):
+    """One searchable document for SEARCH_BACKEND=postgres: stems indexed with `simple`."""
+
+    __tablename__ = "search_documents"
+    __table_args__ = (
+        Index("ix_search_documents_tsv", "tsv", postgresql_using="gin"),
+        Index("ix_search_documents_type_date", "type", "date"),
+    )
+
+    doc_key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    type: Mapped[str] = mapped_column(String(20))
+    object_id: Mapped[int]
+    ref: Mapped[str | None] = mapped_column(String(40))  # public reference, e.g. a tracking number
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)  # plain text, for snippets
+    unit: Mapped[str | None] = mapped_column(String(80))
+    service: Mapped[str | None] = mapped_column(String(80))
+    status: Mapped[str | None] = mapped_column(String(20))
+    kelurahan: Mapped[str | None] = mapped_column(String(80))
+    date: Mapped[datetime] = mapped_column(UTCDateTime)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    # Title stems weigh A, body stems B; `words` holds the unstemmed words for "did you mean".
+    tsv = mapped_column(TsVector)
+    words = mapped_column(TsVector)
