@@ -82,10 +82,10 @@ class Thread(db.Model):
 
     @property
     def display_name(self):
-        """The opener's name as the public sees it."""
+        """The opener's name as the public sees it: pseudonym or @handle, never the account name."""
         if self.author.is_deleted:
             return DELETED_NAME
-        return self.pseudonym or self.author.name
+        return self.pseudonym or self.author.public_name
 
     @property
     def status_label(self):
@@ -131,10 +131,10 @@ class Post(db.Model):
 
     @property
     def display_name(self):
-        """The name the public sees: the pseudonym, the deleted marker, or the account name."""
+        """The name the public sees: the pseudonym, the deleted marker, or the @handle."""
         if self.author.is_deleted:
             return DELETED_NAME
-        return self.pseudonym or self.author.name
+        return self.pseudonym or self.author.public_name
 
 
 class PostRevision(db.Model):

@@ -4,6 +4,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from portal.web import site_context
+
 
 def register(app):
     app.cli.add_command(seed_demo_command)
@@ -23,7 +25,8 @@ def seed_demo_command(scale, password):
     if current_app.config["PORTAL_ENV"] == "production":
         raise click.ClickException("seed-demo menolak berjalan saat PORTAL_ENV=production.")
     try:
-        summary = seed_demo(scale=scale, password=password)
+        with site_context(current_app):
+            summary = seed_demo(scale=scale, password=password)
     except DemoRefused as error:
         raise click.ClickException(str(error)) from None
     for line in summary:

@@ -12,6 +12,7 @@ ENV_KEYS = (
     "SEARCH_BACKEND",
     "RATELIMIT_STORAGE_URI",
     "PORTAL_ENV",
+    "PUBLIC_BASE_URL",
 )
 BOOL_KEYS = {"MAIL_USE_TLS", "MAIL_USE_SSL", "MAIL_SUPPRESS_SEND", "MAIL_DEBUG"}
 INT_KEYS = {"MAIL_PORT"}
@@ -53,6 +54,8 @@ class DefaultConfig:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     LOG_REQUESTS = True
     SITE_NAME = "Portal Partisipasi Publik Kota Surabaya"
+    # Where residents reach the portal: links in mails sent by CLI jobs (cron) are built on it.
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
 
 
 def load_config(app, test_config=None):

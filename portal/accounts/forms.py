@@ -58,10 +58,15 @@ class ChangePasswordForm(EmptyForm):
 
 class ProfileForm(EmptyForm):
     name = StringField(_l("Nama"), filters=[strip], validators=[required(), length(2, 120)])
+    handle = StringField(
+        _l("Nama pengguna publik"), filters=[strip, lambda v: v.lower().lstrip("@") if isinstance(v, str) else v],
+        validators=[required(), validators.Regexp(r"^[a-z0-9_]{3,30}$", message=_l("3–30 huruf kecil, angka, atau garis bawah."))],
+    )
     locale = SelectField(
         _l("Bahasa tampilan"),
         choices=choices([("", _l("Bawaan (Bahasa Indonesia)")), ("id", "Bahasa Indonesia"), ("en", "English")]),
         validate_choice=True,
+        default="",
     )
     email_notifications = BooleanField(_l("Kirim pemberitahuan ke email saya"))
 

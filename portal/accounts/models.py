@@ -65,6 +65,13 @@ class User(UserMixin, db.Model):
         return self.suspended_until is not None and self.suspended_until > (now or utcnow())
 
     @property
+    def public_name(self):
+        """How the public sees this person: their @handle, never the account name (UU 27/2022)."""
+        if self.is_deleted:
+            return DELETED_NAME
+        return f"@{self.handle}" if self.handle else "Warga"
+
+    @property
     def is_active(self):
         return not self.is_deleted
 

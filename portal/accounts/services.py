@@ -129,13 +129,21 @@ def reset_password(user, password):
     verify_email(user)
 
 
-def update_profile(user, *, name, email_notifications, locale):
-    """Change the account's name and preferences."""
-    before = {"name": user.name, "email_notifications": user.email_notifications, "locale": user.locale}
+class HandleTaken(AccountError):
+    pass
+
+
+def update_profile(user, *, name, email_notifications, locale, handle=None):
+    """Change the account's name, public handle and preferences."""
+    before = {"name": user.name, "handle": user.handle, "email_notifications": user.email_notifications, "locale": user.locale}
+    if handle and handle != user.handle:
+        if db.session.scalar(select(User.id).where(User.handle == handle, User.id != user.id)) is not None:
+            raise HandleTaken(_("Nama pengguna itu sudah dipakai orang lain. Pilih yang lain."))
+        user.handle = handle
     user.name = name.strip()
     user.email_notifications = email_notifications
     user.locale = locale or None
-    after = {"name": user.name, "email_notifications": user.email_notifications, "locale": user.locale}
+    after = {"name": user.name, "handle": user.handle, "email_notifications": user.email_notifications, "locale": user.locale}
     if before != after:
         record_audit(user, "account.update_profile", user, before=before, after=after)
 

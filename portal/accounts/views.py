@@ -136,12 +136,17 @@ def profile():
     if request.method == "GET":
         form.locale.data = current_user.locale or ""
     if form.validate_on_submit():
-        services.update_profile(
-            current_user, name=form.name.data, email_notifications=form.email_notifications.data, locale=form.locale.data
-        )
-        db.session.commit()
-        flash(_("Profil sudah disimpan."), "success")
-        return redirect(url_for("accounts.profile"))
+        try:
+            services.update_profile(
+                current_user, name=form.name.data, email_notifications=form.email_notifications.data,
+                locale=form.locale.data, handle=form.handle.data,
+            )
+        except services.HandleTaken as error:
+            form.handle.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Profil sudah disimpan."), "success")
+            return redirect(url_for("accounts.profile"))
     return render_template(
         "accounts/profile.html", form=form, password_form=ChangePasswordForm(formdata=None)
     ), 422 if form.errors else 200

@@ -1,26 +1,33 @@
 """Server-rendered SVG charts: no script, no inline style (the CSP allows neither).
 
-Only SVG presentation attributes (fill, stroke, …) are used; sizing comes from static/css.
-Each chart is decorative for screen readers (the page shows the same numbers in a table), so
-it carries a title and aria-hidden is left off only for the summary sentence in <desc>.
+Only SVG presentation attributes (fill, stroke, …) are used; sizing comes from
+static/css/pembinaan.css. Each chart is an image with a title and a description; the page shows
+the same numbers in a table next to it, for screen readers and for anyone who wants the figures.
 """
+
+import math
 
 from markupsafe import Markup, escape
 
 WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 56, 16, 20, 44
+LEFT, RIGHT, TOP, BOTTOM = 56, 16, 32, 44
 BRAND, TARGET, GRID, INK = "#0b5394", "#c8102e", "#c9d1d9", "#1b1f24"
+
+
+def _step(top):
+    """A round grid step giving at most five intervals up to `top` (1, 2, 2.5 or 5 × 10^k)."""
+    magnitude = 10 ** math.floor(math.log10(top / 5)) if top > 0 else 1
+    for factor in (1, 2, 2.5, 5, 10):
+        if top / (factor * magnitude) <= 5:
+            return factor * magnitude
+    return top / 5
 
 
 def _nice_max(value):
     if value <= 0:
         return 1
-    for step in (1, 2, 2.5, 5, 10):
-        magnitude = 10 ** (len(str(int(value))) - 1)
-        candidate = step * magnitude
-        if candidate >= value:
-            return candidate
-    return value
+    step = _step(value)
+    return math.ceil(value / step) * step
 
 
 def _fmt(value):
@@ -50,15 +57,16 @@ def chart(labels, values, *, title, description, kind="line", target=None, targe
         f'focusable="false" aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title><desc>{escape(description)}</desc>",
     ]
-    for i in range(5):
-        value = top * i / 4
+    step = _step(top)
+    for i in range(int(round(top / step)) + 1):
+        value = step * i
         y = y_at(value)
         parts.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="{GRID}" '
                      f'stroke-width="1"/>')
         parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12" fill="{INK}">'
                      f"{escape(_fmt(value))}</text>")
     if y_label:
-        parts.append(f'<text x="{LEFT}" y="12" font-size="12" fill="{INK}">{escape(y_label)}</text>')
+        parts.append(f'<text x="4" y="14" font-size="12" fill="{INK}">{escape(y_label)}</text>')
     for i, label in enumerate(labels):
         parts.append(f'<text x="{x_at(i):.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" font-size="12" '
                      f'fill="{INK}">{escape(label)}</text>')
@@ -83,7 +91,7 @@ def chart(labels, values, *, title, description, kind="line", target=None, targe
         if len(segment) > 1:
             parts.append(_polyline(segment))
     for i, value in enumerate(values):
-        if value is not None:
+        if value is not None and not (kind == "bar" and value == 0):
             parts.append(f'<text x="{x_at(i):.1f}" y="{y_at(value) - 8:.1f}" text-anchor="middle" font-size="12" '
                          f'fill="{INK}">{escape(_fmt(value))}</text>')
     if target is not None:

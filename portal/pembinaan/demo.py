@@ -255,8 +255,10 @@ def _goals(context, today, now):
                                                               DevelopmentGoal.goal == goal)):
             continue
         if reason is None:
-            jp = sum(row[-1] for row in TRAININGS.get(key, []))
-            reason = f"JP pelatihan di bawah target 20 JP per tahun (tercatat {jp} JP dalam dua tahun terakhir)."
+            anchor = today.replace(day=1) - timedelta(days=1)
+            jp = sum(row[-1] for row in TRAININGS.get(key, []) if (anchor - timedelta(days=row[3])).year == today.year)
+            reason = (f"Baru {jp} dari 20 JP pada {today.year} "
+                      "(PP 11/2017 Pasal 203: sedikitnya 20 JP per tahun).")
         db.session.add(DevelopmentGoal(
             asn_id=profile.id, goal=goal, actions=actions, owner=owner, due_on=today + timedelta(days=days),
             status="berjalan" if acknowledged else "diusulkan", suggestion_code=code, reason=reason,

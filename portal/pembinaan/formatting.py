@@ -27,6 +27,7 @@ def decimal(value, places=2):
 
 
 def register_filters(app):
+    """Make the filters available to every template (pages and mails)."""
     app.jinja_env.filters["working_time"] = working_time
     app.jinja_env.filters["percent"] = percent
     app.jinja_env.filters["decimal"] = decimal

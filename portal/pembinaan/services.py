@@ -317,20 +317,20 @@ def save_evaluation(evaluator, profile, *, period, hasil_kerja, perilaku_kerja, 
             notes[key] = _text(text, 1000, key, "", required=False)
     summary = _text(summary, 4000, "summary", "", required=False)
     predicate = derive_predicate(hasil_kerja, perilaku_kerja)
+    evaluator_id = getattr(getattr(evaluator, "asn_profile", None), "id", None)
     evaluation = db.session.scalar(
         select(Evaluation).where(Evaluation.asn_id == profile.id, Evaluation.period == period.label)
     )
     before = None
     if evaluation is None:
         evaluation = Evaluation(asn_id=profile.id, period=period.label, created_at=now)
-        db.session.add(evaluation)
     else:
         before = {"hasil_kerja": evaluation.hasil_kerja, "perilaku_kerja": evaluation.perilaku_kerja,
                   "predicate": evaluation.predicate}
-    evaluation.period_end = period.end
-    evaluation.evaluator_id = getattr(getattr(evaluator, "asn_profile", None), "id", None)
+    evaluation.period_end, evaluation.evaluator_id = period.end, evaluator_id
     evaluation.hasil_kerja, evaluation.perilaku_kerja, evaluation.predicate = hasil_kerja, perilaku_kerja, predicate
     evaluation.behaviour_notes, evaluation.summary, evaluation.updated_at = notes, summary, now
+    db.session.add(evaluation)
     db.session.flush()
     record_audit(evaluator, "pembinaan.evaluation.save", evaluation, before=before, after={
         "asn_id": profile.id, "period": period.label, "hasil_kerja": hasil_kerja, "perilaku_kerja": perilaku_kerja,

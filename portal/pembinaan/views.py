@@ -94,6 +94,14 @@ def _record_url(profile, **args):
     return url_for("pembinaan.record", asn_id=profile.id, **args)
 
 
+def _audited(response):
+    # The page is rendered before the commit that stores its audit entry, so the loaded rows are
+    # not expired (and lazily reloaded one by one) while the template reads them. If the commit
+    # fails, the page is not shown: no view without its audit entry.
+    db.session.commit()
+    return response
+
+
 def _profile_of(row):
     return queries.get_asn_or_404(row.asn_id)
 
@@ -116,16 +124,15 @@ def record(asn_id):
     period = _period_arg("year")
     data = queries.load_record(profile, period, page=request.args.get("page", 1, type=int))
     services.record_view(current_user, profile, detail={"period": period.label})
-    db.session.commit()
     suggestions = services.suggestions_for(data)
     goal_forms = {goal.id: GoalStatusForm(formdata=None, prefix=f"rencana-{goal.id}", status=goal.status
                                           if goal.status != "diusulkan" else "berjalan") for goal in data.goals}
-    return render_template(
+    return _audited(render_template(
         "pembinaan/record.html", record=data, profile=profile, suggestions=suggestions, goal_forms=goal_forms,
         charts=_record_charts(data), predicates=PREDICATES, ratings=EXPECTATION_RATINGS,
         colleagues=queries.list_unit_colleagues(profile) if permissions.is_own_record(current_user, profile) else [],
         cadence=services.evaluation_cadence(),
-    )
+    ))
 
 
 def _record_charts(data):
@@ -235,10 +242,9 @@ def target(target_id):
     profile = _profile_of(row)
     require(permissions.can_view_pembinaan_record(current_user, profile))
     services.record_view(current_user, profile, "target", {"target_id": row.id})
-    db.session.commit()
-    return render_template("pembinaan/target.html", target=row, profile=profile,
-                           progress_form=ProgressForm(formdata=None, percent=row.latest_percent),
-                           feedback_form=TargetFeedbackForm(formdata=None))
+    return _audited(render_template("pembinaan/target.html", target=row, profile=profile,
+                                    progress_form=ProgressForm(formdata=None, percent=row.latest_percent),
+                                    feedback_form=TargetFeedbackForm(formdata=None)))
 
 
 def _target_post(target_id, allowed, form_class, action, success):
@@ -311,9 +317,13 @@ def evaluate(asn_id):
             flash(_("Evaluasi %(period)s tersimpan: predikat %(predicate)s.", period=evaluation.period,
                     predicate=evaluation.predicate_label), "success")
             return redirect(url_for("pembinaan.evaluation", evaluation_id=evaluation.id), 303)
-    stats = queries.stats_for(profile.id, _safe_period(form.period.data))
-    return _render_form("pembinaan/evaluation_form.html", form, profile=profile, stats=stats,
-                        cadence=services.evaluation_cadence(), berakhlak=BERAKHLAK)
+    # The form shows the ASN's community figures as evidence: a view of the record, audited.
+    period = _safe_period(form.period.data)
+    stats = queries.stats_for(profile.id, period)
+    services.record_view(current_user, profile, "evaluation_form", {"period": period.label})
+    body, status = _render_form("pembinaan/evaluation_form.html", form, profile=profile, stats=stats,
+                                cadence=services.evaluation_cadence(), berakhlak=BERAKHLAK)
+    return _audited(body), status
 
 
 def _safe_period(text):
@@ -330,10 +340,9 @@ def evaluation(evaluation_id):
     profile = _profile_of(row)
     require(permissions.can_view_pembinaan_record(current_user, profile))
     services.record_view(current_user, profile, "evaluation", {"evaluation_id": row.id})
-    db.session.commit()
-    return render_template("pembinaan/evaluation.html", evaluation=row, profile=profile, berakhlak=BERAKHLAK,
-                           ratings=EXPECTATION_RATINGS,
-                           form=EvaluationResponseForm(formdata=None, response=row.asn_response))
+    return _audited(render_template("pembinaan/evaluation.html", evaluation=row, profile=profile,
+                                    berakhlak=BERAKHLAK, ratings=EXPECTATION_RATINGS,
+                                    form=EvaluationResponseForm(formdata=None, response=row.asn_response)))
 
 
 @bp.post("/evaluasi/<int:evaluation_id>/tanggapan")
@@ -391,6 +400,8 @@ def propose_goal(asn_id):
         # The evidence is computed again here, so the reason shown is the real one.
         data = queries.load_record(profile, _period_arg("year"))
         suggestion = next((s for s in services.suggestions_for(data) if s.code == request.args["saran"]), None)
+        services.record_view(current_user, profile, "suggestion", {"code": request.args["saran"]})
+        db.session.commit()
         if suggestion is not None:
             form.goal.data, form.actions.data = suggestion.goal, suggestion.actions
             form.reason.data, form.suggestion.data = suggestion.reason, suggestion.code
@@ -515,9 +526,8 @@ def team():
     figures = queries.sort_figures(queries.figures_for(members, period), sort, descending)
     overdue = queries.list_overdue_assignments([m.id for m in members])
     services.team_view(current_user, members, "team", {"period": period.label})
-    db.session.commit()
-    return render_template("pembinaan/team.html", figures=figures, overdue=overdue, period=period, sort=sort,
-                           descending=descending, whole_chain=whole_chain, predicates=PREDICATES)
+    return _audited(render_template("pembinaan/team.html", figures=figures, overdue=overdue, period=period,
+                                    sort=sort, descending=descending, whole_chain=whole_chain))
 
 
 def _unit_arg():
@@ -538,9 +548,8 @@ def overview():
     profiles = queries.list_asn(unit_id)
     figures = queries.sort_figures(queries.figures_for(profiles, period), sort, descending)
     services.team_view(current_user, profiles, "overview", {"period": period.label, "unit_id": unit_id})
-    db.session.commit()
-    return render_template("pembinaan/overview.html", figures=figures, period=period, unit_id=unit_id,
-                           units=queries.list_units(), sort=sort, descending=descending, predicates=PREDICATES)
+    return _audited(render_template("pembinaan/overview.html", figures=figures, period=period, unit_id=unit_id,
+                                    units=queries.list_units(), sort=sort, descending=descending))
 
 
 CSV_COLUMNS = [
@@ -568,7 +577,6 @@ def export_csv():
     profiles = queries.list_asn(unit_id)
     figures = queries.figures_for(profiles, period)
     services.team_view(current_user, profiles, "export", {"period": period.label, "unit_id": unit_id})
-    db.session.commit()
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
@@ -582,8 +590,8 @@ def export_csv():
             PREDICATES[f.predicate] if f.predicate else "",
         )])
     filename = f"pembinaan-{period.label}{f'-unit-{unit_id}' if unit_id else ''}.csv"
-    return Response(out.getvalue(), mimetype="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"})
+    return _audited(Response(out.getvalue(), mimetype="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"}))
 
 
 @bp.route("/hr/pengaturan", methods=["GET", "POST"])

@@ -34,6 +34,8 @@ def init_app(app):
         app.config.setdefault(key, value)
     if app.config["SEARCH_DRAINER"] is None:
         app.config["SEARCH_DRAINER"] = not app.testing
+    if app.config["SEARCH_BACKEND"] == "postgres" and not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        raise RuntimeError("SEARCH_BACKEND=postgres needs DATABASE_URL to point at PostgreSQL")
     registry = default_registry()
     app.extensions["search"] = SearchState(app, registry)
     outbox.configure(registry.watch_map())

@@ -9,8 +9,8 @@ from portal.extensions import db
 def search_index_health(index_dir):
     """Report whether search is usable; a missing index is rebuilt, so it counts as healthy."""
     try:
-        if has_app_context() and current_app.config.get("SEARCH_BACKEND") == "postgres" \
-                and "search" in current_app.extensions:
+        if has_app_context() and "search" in current_app.extensions \
+                and current_app.config["SEARCH_INDEX_DIR"] == index_dir:
             from portal.search.drainer import get_backend
 
             report = get_backend().health()

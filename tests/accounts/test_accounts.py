@@ -252,19 +252,37 @@ def test_profile_requires_login(client):
 
 def test_profile_update_is_saved_and_audited(client, db, make_user, login):
     user = login(make_user(name="Sari"))
-    response = client.post("/akun/profil", data={"name": "Sari Wulandari", "locale": "en"})
+    response = client.post("/akun/profil", data={"name": "Sari Wulandari", "handle": "@Sari_W", "locale": "en"})
     assert response.status_code == 302
     db.session.refresh(user)
-    assert (user.name, user.locale, user.email_notifications) == ("Sari Wulandari", "en", False)
+    assert (user.name, user.handle, user.locale, user.email_notifications) == ("Sari Wulandari", "sari_w", "en", False)
+    assert user.public_name == "@sari_w"
     entry = db.session.scalar(select(AuditEntry).filter_by(action="account.update_profile"))
     assert entry.before["name"] == "Sari" and entry.after["name"] == "Sari Wulandari"
 
 
 def test_profile_refuses_unknown_locale(client, make_user, login):
     login(make_user())
-    response = client.post("/akun/profil", data={"name": "Sari", "locale": "xx"})
+    response = client.post("/akun/profil", data={"name": "Sari", "handle": "sari", "locale": "xx"})
     assert response.status_code == 422
     assert "Pilihan tidak valid." in response.get_data(as_text=True)
+
+
+def test_public_handle_is_unique_and_checked(client, db, make_user, login):
+    make_user(name="Budi")  # takes the handle "budi"
+    user = login(make_user(name="Sari"))
+    taken = client.post("/akun/profil", data={"name": "Sari", "handle": "budi"})
+    assert taken.status_code == 422 and "sudah dipakai" in taken.get_data(as_text=True)
+    bad = client.post("/akun/profil", data={"name": "Sari", "handle": "Sari Wulandari!"})
+    assert bad.status_code == 422 and "huruf kecil, angka, atau garis bawah" in bad.get_data(as_text=True)
+    db.session.refresh(user)
+    assert user.handle == "sari"
+
+
+def test_new_accounts_get_unique_handles_from_their_names(make_user):
+    first, second = make_user(name="Budi Santoso"), make_user(name="Budi Santoso")
+    assert (first.handle, second.handle) == ("budisantoso", "budisantoso2")
+    assert first.public_name == "@budisantoso"
 
 
 def test_change_password_needs_the_current_one(client, db, make_user, login):
@@ -301,7 +319,7 @@ def test_delete_account_anonymises_and_keeps_contributions(app, client, db, make
     user.email = "rina@contoh.id"
     db.session.commit()
     login(user)
-    client.post("/akun/profil", data={"name": "Rina W", "locale": "id"})  # leaves an audit entry
+    client.post("/akun/profil", data={"name": "Rina W", "handle": "rinaw", "locale": "id"})  # leaves an audit entry
     anonymised = []
     services.ACCOUNT_DELETION_HOOKS.append(anonymised.append)
     try:

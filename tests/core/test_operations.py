@@ -88,3 +88,27 @@ def test_unexpected_error_is_a_friendly_500(app, client):
     response = client.get("/_meledak")
     assert response.status_code == 500
     assert "Terjadi kesalahan" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/akun/masuk", "/masukan/kirim", "/forum/"])
+def test_nul_characters_are_refused_with_400_not_stored(client, path):
+    response = client.post(path, data={"email": "a\x00b@contoh.id", "password": "x", "title": "a\x00"})
+    assert response.status_code == 400
+    assert "karakter yang tidak diizinkan" in response.get_data(as_text=True)
+    assert client.get("/masukan", query_string={"periode": "2026\x00"}).status_code == 400
+
+
+def test_nul_characters_in_api_json_are_refused(client):
+    response = client.post("/api/v1/feedback", json={"unit": "x", "type": "keluhan", "title": "a\x00b", "body": "b"})
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "bad_request"
+
+
+@pytest.mark.app_config(SERVER_NAME=None, PUBLIC_BASE_URL="https://partisipasi.surabaya.go.id")
+def test_cli_jobs_build_links_on_the_public_base_url(app, db, mailbox):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(args=["feedback", "escalate"]).exit_code == 0
+    links = [m.body for m in mailbox if "http" in m.body]
+    assert links and all("https://partisipasi.surabaya.go.id/" in body for body in links)

@@ -40,7 +40,7 @@ def test_quote_prefills_the_reply_box_with_a_blockquote(client, login, make_repl
     reply = make_reply(neighbour, thread, "Baris pertama\n\nBaris kedua")
     login(resident)
     html = client.get(f"/forum/t/{thread.id}?kutip={reply.id}").get_data(as_text=True)
-    assert "&gt; **Sri Rahayu** menulis:\n&gt;\n&gt; Baris pertama\n&gt;\n&gt; Baris kedua\n\n</textarea>" in html
+    assert "&gt; **@srirahayu** menulis:\n&gt;\n&gt; Baris pertama\n&gt;\n&gt; Baris kedua\n\n</textarea>" in html
     assert f'name="quote_of" type="hidden" value="{reply.id}"' in html
     response = client.post(f"/forum/t/{thread.id}/balas", data={
         "body": "> **Sri Rahayu** menulis:\n> Baris pertama\n\nSetuju.", "quote_of": str(reply.id)})

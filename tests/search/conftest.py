@@ -18,11 +18,9 @@ from portal.feedback import services as feedback_services
 from portal.search.drainer import get_backend
 from tests.konsultasi.conftest import PATH, consultation_values
 
-BACKENDS = [
-    "whoosh",
-    pytest.param("postgres", marks=pytest.mark.skipif(
-        not os.environ.get("TEST_DATABASE_URL"), reason="the PostgreSQL backend needs TEST_DATABASE_URL")),
-]
+POSTGRES = pytest.param("postgres", marks=pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL"), reason="the PostgreSQL backend needs TEST_DATABASE_URL"))
+BACKENDS = ["whoosh", POSTGRES]
 
 
 @pytest.fixture(params=BACKENDS)

@@ -10,19 +10,21 @@ Layout of SEARCH_INDEX_DIR:
 """
 
 import fcntl
+import gc
 import logging
 import os
 import shutil
 import threading
 import time
 import uuid
+import warnings
 from contextlib import contextmanager, suppress
 from datetime import UTC
 
 from whoosh import index, sorting
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.index import LockError
 from whoosh.query import And, AndNot, Or, Phrase, Term
-from whoosh.writing import MERGE_SMALL
 
 from portal.search.analysis import ANALYZER, WORDS_ANALYZER
 from portal.search.backends import FACETS, Backend, BackendPage, Hit, IndexUnavailable, ReindexRunning
@@ -69,6 +71,39 @@ def document_fields(doc):
     if doc.kelurahan:
         fields["kelurahan"] = doc.kelurahan.lower()
     return fields
+
+
+def _unavailable(error):
+    """Return IndexUnavailable for a Whoosh failure, first closing the files Whoosh left open."""
+    detail = f"{type(error).__name__}: {error}"
+    # Whoosh does not close what it opened when reading junk fails; without this the files
+    # close later, at garbage collection, with a ResourceWarning (an error under -W error).
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        error.__traceback__ = None
+        gc.collect()
+    return IndexUnavailable(detail)
+
+
+def merge_all_but_largest(writer, segments):
+    """Merge policy: fold every small segment into one, leave the big base segment alone.
+
+    Each drain commits a tiny segment (no merge, so it is quick); searching many segments is
+    slow. Whoosh's MERGE_SMALL barely merges a pile of one-document segments, and OPTIMIZE
+    rewrites the whole index (tens of seconds holding the writer lock). Merging only the tail
+    costs about as much as the tail is big. `flask search reindex` compacts the rest.
+    """
+    from whoosh.reading import SegmentReader
+
+    if len(segments) < 2:
+        return segments
+    largest = max(segments, key=lambda segment: segment.doc_count_all())
+    for segment in segments:
+        if segment is not largest:
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
+    return [largest]
 
 
 class FileLock:
@@ -136,7 +171,7 @@ class WhooshBackend(Backend):
                 try:
                     ix = index.open_dir(self._path(generation))
                 except Exception as error:  # junk or missing files: the index must be rebuilt
-                    raise IndexUnavailable(f"{generation}: {type(error).__name__}: {error}") from error
+                    raise _unavailable(error) from None
                 self._indexes = {generation: ix}  # forget older generations
             return ix
 
@@ -158,10 +193,17 @@ class WhooshBackend(Backend):
         now = time.monotonic()
         if entry is not None and entry[0] == generation:
             searcher = entry[1]
-            if now - entry[2] >= self.refresh_interval:
-                # Re-opens only the segments that changed (~1 ms); a new searcher costs ~60 ms.
-                searcher = searcher.refresh()
+            if now - entry[2] < self.refresh_interval:
+                return searcher
+            ix = self._open(generation)
+            if ix.latest_generation() == searcher.reader().generation():
                 self._local.entry = (generation, searcher, now)
+                return searcher
+            # Not searcher.refresh(): whoosh-reloaded 2.7.5 reuses a segment's reader by segment id
+            # and so keeps its *old* deletion set — updated or deleted documents would linger.
+            searcher.close()
+            searcher = ix.searcher()
+            self._local.entry = (generation, searcher, now)
             return searcher
         if entry is not None:
             entry[1].close()
@@ -171,7 +213,7 @@ class WhooshBackend(Backend):
         except IndexUnavailable:
             raise
         except Exception as error:
-            raise IndexUnavailable(f"{generation}: {type(error).__name__}: {error}") from error
+            raise _unavailable(error) from None
         self._local.entry = (generation, searcher, now)
         return searcher
 
@@ -228,7 +270,7 @@ class WhooshBackend(Backend):
             raise
         except Exception as error:  # unreadable segment files: treat as a corrupt index
             self.forget_searcher()
-            raise IndexUnavailable(f"{type(error).__name__}: {error}") from error
+            raise _unavailable(error) from None
 
     def _search(self, parsed, filters, *, sort, offset, limit, facets):
         searcher = self._searcher()
@@ -280,7 +322,12 @@ class WhooshBackend(Backend):
 
     @staticmethod
     def _write(ix, docs, merge=False):
-        writer = ix.writer(timeout=30.0)
+        try:
+            writer = ix.writer(timeout=30.0)
+        except LockError:
+            raise
+        except Exception as error:  # an unreadable table of contents: rebuild
+            raise _unavailable(error) from None
         try:
             for key, doc in docs.items():
                 if doc is None:
@@ -326,7 +373,7 @@ class WhooshBackend(Backend):
         ix = self._open(generation)
         if len(ix._segments()) > self.max_segments:
             writer = ix.writer(timeout=30.0)
-            writer.commit(mergetype=MERGE_SMALL)
+            writer.commit(mergetype=merge_all_but_largest)
 
     def rebuild(self, registry, session_factory, progress=None):
         os.makedirs(self.root, exist_ok=True)

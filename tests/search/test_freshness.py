@@ -1,0 +1,92 @@
+"""Freshness: the outbox is written with the content, drained after commit, and no request waits for the index."""
+
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from forum import services as forum_services
+from portal.search import drainer
+from portal.search.models import SearchOutbox
+from portal.search.service import search
+
+pytestmark = pytest.mark.usefixtures("backend")
+
+
+def outbox(db):
+    return db.session.scalars(select(SearchOutbox.doc_key).order_by(SearchOutbox.id)).all()
+
+
+def test_the_outbox_row_is_written_in_the_same_transaction(app, db, world):
+    app.config["SEARCH_SYNC"] = False
+    thread = forum_services.open_thread(world.resident, world.kesehatan, title="Parkir liar di RSUD",
+                                        body="Juru parkir tanpa karcis.", notify=False)
+    db.session.flush()
+    key = f"thread:{thread.id}"
+    assert key in outbox(db)  # visible inside the transaction …
+    db.session.rollback()
+    assert outbox(db) == []  # … and gone with it on rollback
+
+    thread = forum_services.open_thread(world.resident, world.kesehatan, title="Parkir liar di RSUD",
+                                        body="Juru parkir tanpa karcis.", notify=False)
+    db.session.commit()
+    assert f"thread:{thread.id}" in outbox(db)
+    assert drainer.drain_outbox(app) >= 1
+    assert outbox(db) == []
+    assert [i.key for i in search("karcis").items] == [f"thread:{thread.id}"]
+
+
+def test_changes_that_do_not_touch_the_document_write_no_outbox_row(app, db, world, make_thread):
+    thread = make_thread(title="Lampu merah mati", body="Di perempatan.")
+    app.config["SEARCH_SYNC"] = False
+    forum_services.pin_thread(world.moderator, thread)
+    forum_services.toggle_vote(world.neighbour, thread.posts[0])
+    db.session.commit()
+    assert outbox(db) == []
+
+
+def test_a_new_thread_through_the_web_form_is_searchable_after_the_request(client, login, world):
+    login(world.resident)
+    response = client.post("/forum/baru", data={
+        "category": str(world.kesehatan.id), "title": "Ambulans datang terlambat",
+        "body": "Kami menunggu satu jam di Jalan Darmo.",
+    })
+    assert response.status_code == 303
+    assert search("ambulans").total == 1
+    assert client.get("/cari?q=ambulans").status_code == 200
+
+
+def test_the_background_drainer_makes_changes_searchable_within_two_seconds(app, db, client, world):
+    app.config.update(SEARCH_SYNC=False, SEARCH_DRAINER=True, SEARCH_DRAIN_INTERVAL=0.2)
+    client.get("/")  # the first request starts this process's drainer
+    try:
+        assert drainer.get_state(app).thread.is_alive()
+        forum_services.open_thread(world.resident, world.kesehatan, title="Halte rusak di Jalan Ahmad Yani",
+                                   body="Atapnya bocor.", notify=False)
+        db.session.commit()
+        committed = time.monotonic()
+        while time.monotonic() - committed < 2.0:
+            if search("halte").total == 1:
+                break
+            time.sleep(0.05)
+        assert search("halte").total == 1, "not searchable within 2 s"
+    finally:
+        drainer.stop_drainer(app)
+
+
+def test_no_request_waits_for_a_busy_index_writer(app, db, engine, client, login, world):
+    app.config["SEARCH_SYNC"] = False
+    login(world.resident)
+    with engine.writer_lock(1.0) as held:
+        assert held
+        started = time.monotonic()
+        response = client.post("/forum/baru", data={
+            "category": str(world.kesehatan.id), "title": "Genangan di underpass", "body": "Setelah hujan deras.",
+        })
+        assert response.status_code == 303
+        assert client.get("/cari?q=genangan").status_code == 200
+        assert time.monotonic() - started < 1.0
+        assert drainer.drain_outbox(app, timeout=0.1) is None  # a second writer gives up instead of waiting
+    assert drainer.drain_outbox(app) >= 1
+    assert search("genangan").total == 1
+    assert db.session.scalar(select(func.count()).select_from(SearchOutbox)) == 0
