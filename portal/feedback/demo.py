@@ -6,6 +6,7 @@ from sqlalchemy import func, insert, select
 
 from portal.extensions import db
 from portal.feedback import services
+from portal.feedback.ikm import rebuild_daily_totals
 from portal.feedback.models import Feedback, SkmResponse
 from portal.workdays.calendar import WIB
 from portal.workdays.models import Holiday
@@ -148,4 +149,5 @@ def _seed_surveys(context):
                          **scores})
     for start in range(0, len(rows), 5000):
         db.session.execute(insert(SkmResponse), rows[start:start + 5000])
+    rebuild_daily_totals()  # a bulk load bypasses the per-response upsert
     context.count("survei SKM", len(rows))

@@ -14,10 +14,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import case, delete, func, insert, literal_column, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from portal.extensions import db
-from portal.feedback.models import SKM_ELEMENTS, SkmResponse
+from portal.feedback.models import SKM_ELEMENTS, SkmDailyTotal, SkmResponse
 
 ELEMENT_CODES = [code for code, _label in SKM_ELEMENTS]
 
@@ -83,17 +84,21 @@ def ikm_from_means(means):
     return value, ikm, letter, name
 
 
+def _total_columns():
+    totals = SkmDailyTotal
+    columns = [func.coalesce(func.sum(totals.respondents), 0)]
+    for n in range(1, 10):
+        columns += [func.coalesce(func.sum(getattr(totals, f"s{n}")), 0), func.coalesce(func.sum(getattr(totals, f"c{n}")), 0)]
+    return columns
+
+
 def compute_ikm(period, *, unit_id=None, service_id=None):
-    """Aggregate the surveys of one unit or service over a period in one SQL query."""
-    columns = [func.count(SkmResponse.id)]
-    for code in ELEMENT_CODES:
-        column = getattr(SkmResponse, code)
-        columns += [func.sum(column), func.count(column)]
-    query = select(*columns).where(SkmResponse.submitted_on.between(period.start, period.end))
+    """Aggregate the surveys of one unit or service over a period in one SQL query (on the daily totals)."""
+    query = select(*_total_columns()).where(SkmDailyTotal.day.between(period.start, period.end))
     if service_id is not None:
-        query = query.where(SkmResponse.service_id == service_id)
+        query = query.where(SkmDailyTotal.service_key == service_id)
     else:
-        query = query.where(SkmResponse.unit_id == unit_id)
+        query = query.where(SkmDailyTotal.unit_id == unit_id)
     row = db.session.execute(query).one()
     respondents = row[0]
     elements, means = [], []
@@ -113,3 +118,41 @@ def compute_ikm(period, *, unit_id=None, service_id=None):
         value, ikm, letter, name = ikm_from_means(means)
         result.update(ikm=float(ikm), category=letter, mutu=name, value=float(round_half_up(value, "0.0001")))
     return result
+
+
+def add_to_daily_totals(response):
+    """Count one new response in its day's totals, atomically (an upsert, safe with many workers)."""
+    values = {"unit_id": response.unit_id, "service_key": response.service_id or 0, "day": response.submitted_on,
+              "respondents": 1}
+    for n, code in enumerate(ELEMENT_CODES, start=1):
+        score = getattr(response, code)
+        values[f"s{n}"] = score or 0
+        values[f"c{n}"] = 0 if score is None else 1
+    dialect = db.session.get_bind().dialect.name
+    upsert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(SkmDailyTotal).values(**values)
+    table = SkmDailyTotal.__table__
+    counters = ["respondents", *[f"s{n}" for n in range(1, 10)], *[f"c{n}" for n in range(1, 10)]]
+    upsert = upsert.on_conflict_do_update(
+        index_elements=["unit_id", "service_key", "day"],
+        set_={name: table.c[name] + upsert.excluded[name] for name in counters},
+    )
+    db.session.execute(upsert)
+
+
+def rebuild_daily_totals():
+    """Recompute every daily total from the responses (after a bulk load, or to repair drift)."""
+    db.session.execute(delete(SkmDailyTotal))
+    # A literal in the SQL text, not a bound parameter: PostgreSQL must see the same expression
+    # in SELECT and GROUP BY.
+    service_key = func.coalesce(SkmResponse.service_id, literal_column("0"))
+    columns = [SkmResponse.unit_id, service_key, SkmResponse.submitted_on,
+               func.count(SkmResponse.id)]
+    for code in ELEMENT_CODES:
+        column = getattr(SkmResponse, code)
+        columns.append(func.coalesce(func.sum(column), 0))
+    for code in ELEMENT_CODES:
+        column = getattr(SkmResponse, code)
+        columns.append(func.sum(case((column.is_(None), 0), else_=1)))
+    grouped = select(*columns).group_by(SkmResponse.unit_id, service_key, SkmResponse.submitted_on)
+    targets = ["unit_id", "service_key", "day", "respondents", *[f"s{n}" for n in range(1, 10)], *[f"c{n}" for n in range(1, 10)]]
+    db.session.execute(insert(SkmDailyTotal).from_select(targets, grouped))

@@ -227,3 +227,37 @@ class SkmResponse(db.Model):
     sex: Mapped[str | None] = mapped_column(String(1))
     education: Mapped[str | None] = mapped_column(String(20))
     occupation: Mapped[str | None] = mapped_column(String(20))
+
+
+class SkmDailyTotal(db.Model):
+    """Sums and counts of the SKM scores per unit, service and WIB day.
+
+    Kept in step with every SkmResponse in the same transaction, so the IKM of a unit over a
+    year reads at most 366 rows per service instead of every response (a million responses
+    stay fast). `service_key` is the service id, or 0 for surveys without a service.
+    """
+
+    __tablename__ = "skm_daily_totals"
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), primary_key=True)
+    service_key: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    respondents: Mapped[int] = mapped_column(default=0)
+    s1: Mapped[int] = mapped_column(default=0)
+    s2: Mapped[int] = mapped_column(default=0)
+    s3: Mapped[int] = mapped_column(default=0)
+    s4: Mapped[int] = mapped_column(default=0)
+    s5: Mapped[int] = mapped_column(default=0)
+    s6: Mapped[int] = mapped_column(default=0)
+    s7: Mapped[int] = mapped_column(default=0)
+    s8: Mapped[int] = mapped_column(default=0)
+    s9: Mapped[int] = mapped_column(default=0)
+    c1: Mapped[int] = mapped_column(default=0)
+    c2: Mapped[int] = mapped_column(default=0)
+    c3: Mapped[int] = mapped_column(default=0)
+    c4: Mapped[int] = mapped_column(default=0)
+    c5: Mapped[int] = mapped_column(default=0)
+    c6: Mapped[int] = mapped_column(default=0)
+    c7: Mapped[int] = mapped_column(default=0)
+    c8: Mapped[int] = mapped_column(default=0)
+    c9: Mapped[int] = mapped_column(default=0)

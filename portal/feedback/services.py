@@ -13,7 +13,7 @@ from portal.audit import record_audit
 from portal.db import utcnow
 from portal.extensions import db
 from portal.feedback.deadlines import deadlines_for
-from portal.feedback.ikm import ELEMENT_CODES
+from portal.feedback.ikm import ELEMENT_CODES, add_to_daily_totals
 from portal.feedback.models import (
     FEEDBACK_TYPES,
     Escalation,
@@ -128,6 +128,8 @@ def record_survey(*, unit, service, scores, profile=None, feedback=None, now=Non
         occupation=profile.get("occupation"), **clean,
     )
     db.session.add(response)
+    db.session.flush()
+    add_to_daily_totals(response)
     return response
 
 

@@ -42,9 +42,10 @@ from portal.pembinaan.models import (
     Training,
     WorkTarget,
 )
-from portal.pembinaan.periods import quarters_up_to
+from portal.pembinaan.periods import period_containing, quarters_up_to
 from portal.pembinaan.predicate import JP_TARGET_PER_YEAR
 from portal.responses.models import Assignment, ResponseEvent
+from portal.workdays.calendar import wib_date
 
 # (numerator, denominator) of each percentile the record shows.
 MEDIAN = (1, 2)
@@ -232,16 +233,17 @@ def jp_totals(asn_ids, year):
     return {asn_id: _int(total) for asn_id, total in rows}
 
 
-def jp_by_month(trainings, year):
-    """Return the cumulative JP at the end of each month of the year, from already loaded trainings."""
+def jp_by_month(trainings, year, today=None):
+    """Return the cumulative JP at the end of each month of the year (None for months still ahead)."""
     per_month = [0] * 12
     for training in trainings:
         if training.ends_on.year == year:
             per_month[training.ends_on.month - 1] += training.jp
     running, cumulative = 0, []
-    for value in per_month:
+    for month, value in enumerate(per_month, 1):
         running += value
-        cumulative.append(running)
+        ahead = today is not None and (year, month) > (today.year, today.month)
+        cumulative.append(None if ahead else running)
     return cumulative
 
 
@@ -405,7 +407,9 @@ class Record:
 def load_record(profile, period, page=1, now=None):
     """Load the record page's data with a fixed number of queries, whatever the number of events."""
     now = now or utcnow()
-    quarters = quarters_up_to(period, TREND_QUARTERS)
+    today = wib_date(now)
+    # The trend ends with the period's last quarter, or this quarter if the period is still running.
+    quarters = quarters_up_to(period_containing(min(period.end, today), "quarter"), TREND_QUARTERS)
     periods = [period, *[q for q in quarters if q.label != period.label]]
     stats = response_stats([profile.id], periods, now)
     overdue = overdue_counts([profile.id], now).get(profile.id, 0)
@@ -444,7 +448,7 @@ def load_record(profile, period, page=1, now=None):
         profile=profile, period=period, stats=stats_of(period),
         trend=[TrendPoint(q, stats_of(q)) for q in quarters],
         trainings=trainings, jp_year_total=sum(t.jp for t in trainings if t.ends_on.year == period.year),
-        jp_cumulative=jp_by_month(trainings, period.year), targets=targets, evaluations=evaluations,
+        jp_cumulative=jp_by_month(trainings, period.year, today), targets=targets, evaluations=evaluations,
         peer_feedback=peer_feedback, goals=goals, events=events, contests=contests,
     )
 

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from portal.feedback.ikm import rebuild_daily_totals
 from portal.feedback.models import Feedback, SkmResponse
 from tests.feedback.conftest import SURVEY
 
@@ -90,6 +91,8 @@ def test_ikm_for_unit_and_service(client, world, db):
     for scores in ((4,) * 9, (3,) * 9, (2,) * 9):
         db.session.add(SkmResponse(unit_id=world.unit.id, service_id=world.service.id, submitted_on=date(2026, 8, 1),
                                    **{f"u{i}": s for i, s in enumerate(scores, start=1)}))
+    db.session.flush()
+    rebuild_daily_totals()
     db.session.commit()
     data = client.get("/api/v1/units/dinkes/ikm?period=2026-Q3").get_json()
     assert data["unit"] == "dinkes" and data["period"] == "2026-Q3" and data["respondents"] == 3

@@ -1,12 +1,19 @@
 """IKM on hand-computed cases (PermenPANRB 14/2017, DOMAIN.md §1)."""
 
-from datetime import date
+from datetime import date, datetime, timezone
 from decimal import Decimal
 from fractions import Fraction
 
 import pytest
 
-from portal.feedback.ikm import InvalidPeriod, category_for, compute_ikm, ikm_from_means, parse_period
+from portal.feedback.ikm import (
+    InvalidPeriod,
+    category_for,
+    compute_ikm,
+    ikm_from_means,
+    parse_period,
+    rebuild_daily_totals,
+)
 from portal.feedback.models import SkmResponse
 
 CODES = [f"u{i}" for i in range(1, 10)]
@@ -62,9 +69,12 @@ def test_bad_periods_are_refused(text):
 
 
 def add_responses(db, unit, rows, day, service=None):
+    """Insert raw responses (as a bulk load would) and rebuild the daily totals from them."""
     for scores in rows:
         db.session.add(SkmResponse(unit_id=unit.id, service_id=service.id if service else None, submitted_on=day,
                                    **dict(zip(CODES, scores, strict=True))))
+    db.session.flush()
+    rebuild_daily_totals()
     db.session.commit()
 
 
@@ -97,3 +107,32 @@ def test_no_respondents_gives_no_index(db, make_unit):
     unit = make_unit()
     result = compute_ikm(parse_period("2026"), unit_id=unit.id)
     assert result["respondents"] == 0 and result["ikm"] is None and result["category"] is None
+
+
+def test_daily_totals_kept_by_each_survey_match_a_rebuild(db, make_unit):
+    import random
+
+    from sqlalchemy import select
+
+    from portal.feedback.models import SkmDailyTotal
+    from portal.feedback.services import record_survey
+
+    unit = make_unit(services=["Puskesmas", "Imunisasi"])
+    rng = random.Random(7)
+    for i in range(60):
+        service = [None, *unit.services][i % 3]
+        when = datetime(2026, 7, 1 + i % 20, 3, tzinfo=timezone.utc)
+        record_survey(unit=unit, service=service, scores={c: rng.randint(1, 4) for c in CODES}, now=when)
+    db.session.commit()
+
+    def snapshot():
+        rows = db.session.scalars(select(SkmDailyTotal).order_by(SkmDailyTotal.service_key, SkmDailyTotal.day)).all()
+        return [(r.service_key, r.day, r.respondents, r.s1, r.s9, r.c1) for r in rows]
+
+    kept = snapshot()
+    by_unit = compute_ikm(parse_period("2026-07"), unit_id=unit.id)
+    rebuild_daily_totals()
+    db.session.commit()
+    assert snapshot() == kept
+    assert by_unit["respondents"] == 60
+    assert compute_ikm(parse_period("2026-07"), service_id=unit.services[0].id)["respondents"] == 20

@@ -43,6 +43,8 @@ def test_cumulative_jp_by_month(org, make_training, db):
     make_training(org.asn, date(2025, 9, 1), 99)
     trainings = db.session.scalars(select(Training)).all()
     assert queries.jp_by_month(trainings, 2026) == [0, 10, 10, 10, 10, 10, 10, 10, 26, 26, 26, 26]
+    # Months still ahead are left out of the chart rather than drawn flat.
+    assert queries.jp_by_month(trainings, 2026, today=date(2026, 9, 15))[7:] == [10, 26, None, None, None]
 
 
 def _training(org, **overrides):
