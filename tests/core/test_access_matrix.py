@@ -61,6 +61,15 @@ GET_MATRIX = {
     "/lacak": PUBLIC,
     "/survei": PUBLIC,
     "/ikm": PUBLIC,
+    "/cari": PUBLIC,
+    "/cari/saran": PUBLIC,
+    "/api/v1/search": PUBLIC,
+    "/pembinaan/saya": {"anonymous": LOGIN, "warga": 403, "asn": 302, "atasan": 302, "moderator": 403, "admin": 403},
+    "/pembinaan/tim": only("atasan"),
+    "/pembinaan/hr": ADMIN,
+    "/pembinaan/hr/ekspor.csv": ADMIN,
+    "/pembinaan/hr/pengaturan": ADMIN,
+    "/pembinaan/sanggahan": only("moderator"),
 }
 
 # State-changing routes without parameters → who is refused (403, or the sign-in page).
@@ -77,6 +86,7 @@ POST_REFUSED = {
     "/notifikasi/baca-semua": {"anonymous": LOGIN},
     "/forum/baru": {"anonymous": LOGIN},
     "/bahasa": {},  # anyone may choose a language
+    "/pembinaan/hr/pengaturan": {"anonymous": LOGIN, "warga": 403, "asn": 403, "atasan": 403, "moderator": 403},
 }
 
 # Routes with parameters, and the test module that checks each one's permissions.
