@@ -90,7 +90,8 @@ class Consultation(db.Model):
     summary_md: Mapped[str | None] = mapped_column(Text)
     summary_html: Mapped[str | None] = mapped_column(Text)
     now_answering_id: Mapped[int | None] = mapped_column(
-        ForeignKey("konsultasi_questions.id", use_alter=True, ondelete="SET NULL")
+        # Named explicitly: the convention's name would pass PostgreSQL's 63-character limit.
+        ForeignKey("konsultasi_questions.id", use_alter=True, ondelete="SET NULL", name="fk_konsultasi_now_answering")
     )
 
     unit = relationship("Unit", lazy="joined")
