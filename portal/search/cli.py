@@ -1,5 +1,6 @@
 """`flask --app portal search reindex | verify | drain`: operating the search index."""
 
+import os
 import time
 
 import click
@@ -10,7 +11,9 @@ search_cli = AppGroup("search", help="Indeks pencarian: bangun ulang, periksa, t
 
 
 @search_cli.command("reindex")
-def reindex_command():
+@click.option("--procs", type=click.IntRange(1, 16), default=min(2, os.cpu_count() or 1), show_default=True,
+              help="Proses penulis indeks Whoosh.")
+def reindex_command(procs):
     """Rebuild the index from the database aside, then swap it in (search stays online)."""
     from portal.search.backends import ReindexRunning
     from portal.search.drainer import get_state, rebuild_index, session_factory
@@ -22,7 +25,7 @@ def reindex_command():
             total = state.registry.count(session)
         started = time.perf_counter()
         with click.progressbar(length=total, label="Membangun indeks", show_pos=True) as bar:
-            count = rebuild_index(app, progress=bar.update)
+            count = rebuild_index(app, progress=bar.update, procs=procs)
         elapsed = max(time.perf_counter() - started, 1e-6)
     except ReindexRunning:
         raise click.ClickException("Pembangunan ulang indeks lain sedang berjalan; coba lagi nanti.") from None

@@ -140,11 +140,11 @@ def pending_count(session):
     return session.scalar(select(func.count()).select_from(SearchOutbox))
 
 
-def rebuild_index(app=None, progress=None):
+def rebuild_index(app=None, progress=None, procs=None):
     """Rebuild the whole index from the database (search stays online); return the document count."""
     app = app or current_app._get_current_object()
     state = get_state(app)
-    return state.backend().rebuild(state.registry, session_factory(app), progress)
+    return state.backend().rebuild(state.registry, session_factory(app), progress, procs=procs)
 
 
 def request_rebuild(app):
@@ -224,14 +224,17 @@ def _drain_forever(app):
     state = get_state(app)
     interval = app.config["SEARCH_DRAIN_INTERVAL"]
     while not state.stop.is_set():
-        state.wake.wait(interval)
-        state.wake.clear()
-        if state.stop.is_set():
-            break
         try:
-            if not state.backend().ready() or _has_pending(app):
+            backend = state.backend()
+            if not backend.ready() or _has_pending(app):
                 # Waiting for the lock is fine here (this is no request): another process may be draining.
                 drain_outbox(app, timeout=interval)
+            # Caches a visitor would otherwise wait for (segment date order, the vocabulary);
+            # cheap when nothing changed.
+            if backend.ready():
+                backend.warm()
         except Exception:
             log.exception("search drainer failed; retrying")
             state.stop.wait(min(5.0, interval * 4))
+        state.wake.wait(interval)
+        state.wake.clear()

@@ -75,7 +75,7 @@ class Backend:
         """Write {key: Document or None (delete)} to the index; called under `writer_lock`."""
         raise NotImplementedError
 
-    def rebuild(self, registry, session_factory, progress=None):
+    def rebuild(self, registry, session_factory, progress=None, procs=None):
         """Rebuild everything from the database without taking search offline; return the count."""
         raise NotImplementedError
 
@@ -90,6 +90,9 @@ class Backend:
     def health(self):
         """Return a small status dict for /healthz."""
         raise NotImplementedError
+
+    def warm(self):
+        """Prepare caches ahead of the first query (called by the drainer thread when it starts)."""
 
     def maintain(self):
         """Do housekeeping outside requests (merge small segments); called by the drainer when idle."""

@@ -32,6 +32,13 @@ def _positions(mask):
         mask ^= low
 
 
+def _stream(leaf, bits, mask):
+    """Yield (sort key, leaf, position) for the set bits of a tier, newest first."""
+    keys = bits.keys
+    for position in _positions(mask):
+        yield -keys[position], leaf, position
+
+
 class SegmentBits:
     """One segment's documents in date order, and cached bitsets of its postings in that order."""
 
@@ -199,10 +206,7 @@ class BitsetSearch:
             if offset >= size:
                 offset -= size
                 continue
-            streams = [
-                ((-bits.keys[p], n, p) for p in _positions(tiers[tier]))
-                for n, (_sub, bits, tiers, _all, _any) in enumerate(per_leaf)
-            ]
+            streams = [_stream(n, bits, tiers[tier]) for n, (_sub, bits, tiers, _all, _any) in enumerate(per_leaf)]
             for _key, n, position in heapq.merge(*streams):
                 if offset:
                     offset -= 1

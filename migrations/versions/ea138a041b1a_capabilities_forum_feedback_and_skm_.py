@@ -1,8 +1,8 @@
 """capabilities: forum, feedback and SKM, konsultasi, search, pembinaan, shared tracking
 
-Revision ID: 70f4f5cddceb
+Revision ID: ea138a041b1a
 Revises: 46fd4063a5e6
-Create Date: 2026-11-28 02:55:57.347061
+Create Date: 2026-11-28 03:23:49.449234
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import portal.db
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = '70f4f5cddceb'
+revision = 'ea138a041b1a'
 down_revision = '46fd4063a5e6'
 branch_labels = None
 depends_on = None
@@ -44,15 +44,13 @@ def upgrade():
     sa.Column('object_id', sa.Integer(), nullable=False),
     sa.Column('ref', sa.String(length=40), nullable=True),
     sa.Column('title', sa.Text(), nullable=False),
-    sa.Column('body', sa.Text(), nullable=False),
     sa.Column('unit', sa.String(length=80), nullable=True),
     sa.Column('service', sa.String(length=80), nullable=True),
     sa.Column('status', sa.String(length=20), nullable=True),
     sa.Column('kelurahan', sa.String(length=80), nullable=True),
     sa.Column('date', portal.db.UTCDateTime(), nullable=False),
-    sa.Column('content_hash', sa.String(length=64), nullable=False),
     sa.Column('tsv', sa.Text().with_variant(postgresql.TSVECTOR(), 'postgresql'), nullable=True),
-    sa.Column('words', sa.Text().with_variant(postgresql.TSVECTOR(), 'postgresql'), nullable=True),
+    sa.Column('title_tsv', sa.Text().with_variant(postgresql.TSVECTOR(), 'postgresql'), nullable=True),
     sa.PrimaryKeyConstraint('doc_key', name=op.f('pk_search_documents'))
     )
     with op.batch_alter_table('search_documents', schema=None) as batch_op:
@@ -142,6 +140,14 @@ def upgrade():
     sa.Column('updated_at', portal.db.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'], name=op.f('fk_pembinaan_settings_updated_by_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_pembinaan_settings'))
+    )
+    op.create_table('search_document_texts',
+    sa.Column('doc_key', sa.String(length=40), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('content_hash', sa.String(length=64), nullable=False),
+    sa.Column('words', sa.Text().with_variant(postgresql.TSVECTOR(), 'postgresql'), nullable=True),
+    sa.ForeignKeyConstraint(['doc_key'], ['search_documents.doc_key'], name=op.f('fk_search_document_texts_doc_key_search_documents'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('doc_key', name=op.f('pk_search_document_texts'))
     )
     op.create_table('skm_daily_totals',
     sa.Column('unit_id', sa.Integer(), nullable=False),
@@ -923,6 +929,7 @@ def downgrade():
 
     op.drop_table('assignments')
     op.drop_table('skm_daily_totals')
+    op.drop_table('search_document_texts')
     op.drop_table('pembinaan_settings')
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.drop_index('ix_notifications_user_unread')
