@@ -89,7 +89,7 @@ def browser():
         )
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(f"REQUIRE_BROWSER=1 but {message}", pytrace=False)
-        pytest.skip(message)
+        pytest.skip(message)  # no chromium here and REQUIRE_BROWSER is not set
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

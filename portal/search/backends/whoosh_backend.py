@@ -44,17 +44,17 @@ def make_schema():
     """Return the index schema: stemmed title and body, facet fields, stored fields for display."""
     return Schema(
         key=ID(stored=True, unique=True),
-        type=ID(stored=True, sortable=True),
+        type=ID(stored=True),
         object_id=STORED(),
         ref=STORED(),
         title=TEXT(analyzer=ANALYZER, stored=True),
         body=TEXT(analyzer=ANALYZER, stored=True),
         words=TEXT(analyzer=WORDS_ANALYZER, phrase=False),
-        unit=ID(stored=True, sortable=True),
+        unit=ID(stored=True),
         service=ID(stored=True),
-        status=ID(stored=True, sortable=True),
+        status=ID(stored=True),
         kelurahan=ID(stored=True),  # lower case, for an exact filter
-        date=DATETIME(stored=True, sortable=True),
+        date=DATETIME(stored=True, sortable=True),  # the column gives each segment its date order
         hash=STORED(),
     )
 
@@ -98,8 +98,6 @@ def merge_small_segments(writer, segments):
     Merging only the small ones costs about as much as they hold; `flask search reindex`
     compacts the rest.
     """
-    from whoosh.reading import SegmentReader
-
     total = sum(segment.doc_count_all() for segment in segments)
     limit = max(1000, total // SMALL_SEGMENT_SHARE)
     small = [segment for segment in segments if segment.doc_count_all() < limit]
