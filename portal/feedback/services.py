@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app, url_for
@@ -362,7 +363,10 @@ def auto_close_answered(now=None):
     now = now or utcnow()
     waiting_days = current_app.config.get("FEEDBACK_AUTO_CLOSE_WORKING_DAYS", 10)
     closed = []
-    candidates = db.session.scalars(select(Feedback).where(Feedback.status == "ditindaklanjuti")).all()
+    # N working days take at least N calendar days: let SQL drop the recent ones first.
+    candidates = db.session.scalars(select(Feedback).where(
+        Feedback.status == "ditindaklanjuti", Feedback.answered_at <= now - timedelta(days=waiting_days)
+    )).all()
     for feedback in candidates:
         if feedback.answered_at and working_days_between(feedback.answered_at, now) >= waiting_days:
             change_status(feedback, "selesai", note=_("Ditutup otomatis: pelapor tidak menanggapi jawaban."), now=now)
@@ -397,10 +401,13 @@ def escalate_overdue(now=None):
         select(Escalation).where(Escalation.feedback_id.in_([f.id for f in overdue] or [0]))
     )}
     created = []
+    heads = {}  # one lookup per unit, not per overdue item
     for feedback in overdue:
         kind = "verify" if feedback.status == "diterima" else "answer"
         deadline = feedback.verify_deadline_at if kind == "verify" else feedback.answer_deadline_at
-        head = unit_head(feedback.unit_id)
+        if feedback.unit_id not in heads:
+            heads[feedback.unit_id] = unit_head(feedback.unit_id)
+        head = heads[feedback.unit_id]
         assignee = feedback.assigned_asn
         first = assignee.supervisor if assignee is not None and assignee.supervisor is not None else head
         levels = [(1, first)]
