@@ -43,6 +43,10 @@ class SearchDocument(db.Model):
     __table_args__ = (
         Index("ix_search_documents_tsv", "tsv", postgresql_using="gin"),
         Index("ix_search_documents_type_date", "type", "date"),
+        # The page is read tier by tier, newest first: the title index finds the top tiers, the
+        # date index lets a common word's page stop after a few rows (see postgres_backend).
+        Index("ix_search_documents_title_tsv", "title_tsv", postgresql_using="gin"),
+        Index("ix_search_documents_date", "date"),
     )
 
     doc_key: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -55,8 +59,8 @@ class SearchDocument(db.Model):
     status: Mapped[str | None] = mapped_column(String(20))
     kelurahan: Mapped[str | None] = mapped_column(String(80))
     date: Mapped[datetime] = mapped_column(UTCDateTime)
-    # Title and body stems (GIN-indexed, for matching), and the title stems alone (for the
-    # ranking tiers: small, so reading them costs nothing extra).
+    # Title and body stems (GIN-indexed, for matching), and the title stems alone (GIN-indexed
+    # too, for the ranking tiers).
     tsv = mapped_column(TsVector)
     title_tsv = mapped_column(TsVector)
 

@@ -160,8 +160,10 @@ def search(text, *, filters=None, sort="relevance", page=1, per_page=PER_PAGE, f
     if found.total == 0 or loosened:
         result.did_you_mean = _did_you_mean(backend, parsed)
     result.total = found.total
-    result.items = _results(found.hits, parsed)
-    result.facets = _facets(found.facets) if facets else {}
+    # One query names the units of both the results and the facets.
+    units = _unit_names({hit.unit for hit in found.hits if hit.unit} | set(found.facets.get("unit", {})))
+    result.items = _results(found.hits, parsed, units)
+    result.facets = _facets(found.facets, units) if facets else {}
     return result
 
 
@@ -180,14 +182,15 @@ def _unit_names(slugs):
     return dict(db.session.execute(select(Unit.slug, Unit.name).where(Unit.slug.in_(slugs))).all())
 
 
-def _results(hits, parsed):
+def _results(hits, parsed, units=None):
     if not hits:
         return []
     # The index may lag the database by a moment: drop anything that stopped being public.
     visible = get_state().registry.visible_keys(db.session, [hit.key for hit in hits])
     hits = [hit for hit in hits if hit.key in visible]
     types, statuses = _labels()
-    units = _unit_names({hit.unit for hit in hits if hit.unit})
+    if units is None:
+        units = _unit_names({hit.unit for hit in hits if hit.unit})
     wanted = parsed.highlight_stems
     items = []
     for hit in hits:
@@ -201,9 +204,8 @@ def _results(hits, parsed):
     return items
 
 
-def _facets(counts):
+def _facets(counts, units):
     types, statuses = _labels()
-    units = _unit_names(set(counts.get("unit", {})))
     labels = {"type": types, "unit": units, "status": statuses}
     return {
         name: sorted(((value, labels[name].get(value, value), count) for value, count in counts.get(name, {}).items()),

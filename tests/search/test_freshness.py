@@ -3,9 +3,10 @@
 import time
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 
 from forum import services as forum_services
+from forum.models import Post, Thread
 from portal.search import drainer
 from portal.search.models import SearchOutbox
 from portal.search.service import search
@@ -41,6 +42,34 @@ def test_changes_that_do_not_touch_the_document_write_no_outbox_row(app, db, wor
     app.config["SEARCH_SYNC"] = False
     forum_services.pin_thread(world.moderator, thread)
     forum_services.toggle_vote(world.neighbour, thread.posts[0])
+    db.session.commit()
+    assert outbox(db) == []
+
+
+def test_bulk_statements_through_the_session_reach_the_outbox(app, db, world, make_thread):
+    kept = make_thread(title="Pohon tumbang di Jalan Kartini", body="Menutup separuh jalan.")
+    renamed = make_thread(title="Lampu taman padam", body="Sejak kemarin malam.")
+    moved = make_thread(title="Got mampet di Ngagel", body="Airnya hitam.")
+    db.session.execute(update(Thread).where(Thread.id == renamed.id).values(title="Lampu taman diganti baru"))
+    db.session.execute(update(Post).where(Post.thread_id == kept.id).values(hidden_at=func.now()))
+    db.session.execute(update(Post).where(Post.thread_id == moved.id)
+                       .values(thread_id=kept.id, number=Post.number + 100))
+    db.session.commit()
+    assert [i.key for i in search("diganti").items] == [f"thread:{renamed.id}"]
+    assert search("separuh").items == []  # the hidden post's text is gone
+    assert [i.key for i in search("mampet").items] == [f"thread:{moved.id}"]  # the title stays …
+    assert [i.key for i in search("hitam").items] == [f"thread:{kept.id}"]  # … the post moved
+
+    db.session.execute(delete(Post).where(Post.thread_id == kept.id))
+    db.session.execute(delete(Thread).where(Thread.id == kept.id))
+    db.session.commit()
+    assert search("hitam").items == [] and search("pohon").items == []
+
+
+def test_bulk_statements_on_unwatched_columns_write_no_outbox_row(app, db, make_thread):
+    thread = make_thread(title="Sinyal lampu lalu lintas", body="Mati total.")
+    app.config["SEARCH_SYNC"] = False
+    db.session.execute(update(Thread).where(Thread.id == thread.id).values(reply_count=Thread.reply_count + 1))
     db.session.commit()
     assert outbox(db) == []
 

@@ -42,10 +42,10 @@ def test_verify_passes_when_in_step_and_fails_on_drift(app, db, engine, content)
     assert result.exit_code == 0, result.output
     assert "sesuai" in result.output
 
-    # Changes that bypass the ORM (a bulk UPDATE) are invisible to the outbox listener: drift.
+    # SQL sent around the Session (a console, a raw connection) is invisible to the outbox: drift.
     thread = content[0]
-    db.session.execute(update(Thread).where(Thread.id == thread.id).values(title="Sampah dibakar warga"))
-    db.session.commit()
+    with db.engine.begin() as connection:
+        connection.execute(update(Thread).where(Thread.id == thread.id).values(title="Sampah dibakar warga"))
     result = runner.invoke(args=["search", "verify"])
     assert result.exit_code == 1
     assert f"thread:{thread.id}" in result.output and "Isi berbeda" in result.output
@@ -58,7 +58,8 @@ def test_verify_passes_when_in_step_and_fails_on_drift(app, db, engine, content)
 
 def test_verify_counts_missing_and_extra_documents(app, db, engine, content):
     thread = content[0]
-    db.session.execute(update(Thread).where(Thread.id == thread.id).values(hidden_at=db.func.now()))
+    with db.engine.begin() as connection:
+        connection.execute(update(Thread).where(Thread.id == thread.id).values(hidden_at=db.func.now()))
     engine.apply(db.session, {"thread:999": None})  # no-op delete
     db.session.commit()
     report = verify_index(app)

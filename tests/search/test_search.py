@@ -109,6 +109,33 @@ def test_sort_newest_and_pagination(db, make_thread):
     assert search("drainase", page=999).messages
 
 
+def test_relevance_pages_run_tier_by_tier_newest_first(db, make_thread):
+    # 7 + 6 + 9 results over three pages: the tier boundaries fall inside pages 1 and 2, so
+    # pages 2 and 3 must skip exactly the earlier tiers' documents.
+    start = utcnow() - timedelta(days=60)
+    made = {3: [], 2: [], 1: []}
+    shapes = [(3, "Trotoar rusak dekat halte {n}", "Sudah lama."),
+              (2, "Trotoar licin nomor {n}", "Dekat halte ada yang rusak."),
+              (1, "Laporan warga nomor {n}", "Trotoar rusak di halte.")]
+    n = 0
+    for tier, title, body in shapes:
+        for _ in range({3: 7, 2: 6, 1: 9}[tier]):
+            thread = make_thread(title=title.format(n=n), body=body)
+            thread.created_at = start + timedelta(days=(n * 7) % 22)  # tiers interleave in time
+            db.session.commit()
+            made[tier].append(thread)
+            n += 1
+    expected = [f"thread:{t.id}" for tier in (3, 2, 1)
+                for t in sorted(made[tier], key=lambda t: (t.created_at, t.id), reverse=True)]
+    pages = [search("trotoar rusak", page=page) for page in (1, 2, 3)]
+    assert pages[0].total == 22
+    assert [item.key for page in pages for item in page.items] == expected
+    assert [[item.score for item in page.items] for page in pages] == [
+        [3.0] * 7 + [2.0] * 3, [2.0] * 3 + [1.0] * 7, [1.0] * 2]
+    without_halte = search("trotoar rusak -halte")  # excluded word in the body of every document
+    assert without_halte.total == 0
+
+
 def test_did_you_mean_for_misspellings(make_thread, make_feedback):
     make_thread(title="Antrean puskesmas Ketabang", body="Lama sekali.")
     make_feedback(title="Imunisasi di puskesmas", body="Jadwal berubah.")

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.querycount import count_queries
+
 pytestmark = pytest.mark.usefixtures("backend")
 
 MALFORMED = [
@@ -127,3 +129,28 @@ def test_api_is_in_the_openapi_document(client):
     assert {p["name"] for p in operation["parameters"]} >= {"q", "type", "unit", "page"}
     result = spec["components"]["schemas"]["SearchResult"]
     assert set(result["required"]) == {"type", "id", "title", "url", "snippet", "score"}
+
+
+def test_search_page_and_api_cost_no_more_queries_for_30_results_than_for_3(app, db, client, world, make_thread,
+                                                                        make_feedback):
+    def cost(path):
+        client.get(path)  # warm the per-process caches (labels, searcher, vocabulary)
+        with count_queries(db.engine) as statements:
+            assert client.get(path).status_code == 200
+        return len(statements)
+
+    for n in range(2):
+        make_thread(title=f"Genangan air di Rungkut {n}", body="Setiap hujan.", kelurahan="Rungkut")
+    make_feedback(title="Genangan depan sekolah", body="Anak-anak basah.")
+    few = (cost("/cari?q=genangan"), cost("/api/v1/search?q=genangan"))
+    dispendik_category = world.pendidikan
+    for n in range(27):
+        make_thread(title=f"Genangan nomor {n}", body="Air setinggi mata kaki.",
+                    category=dispendik_category if n % 2 else None, kelurahan=f"Kelurahan {n}")
+    for n in range(3):  # the newest, so page 1 again holds both types (one visibility check per type)
+        make_feedback(title=f"Genangan di halte {n}", body="Penumpang kebasahan.")
+    many = (cost("/cari?q=genangan"), cost("/api/v1/search?q=genangan"))
+    # PostgreSQL reads the page tier by tier and stops once it is full, so more results can cost
+    # one statement less, never more. At most: SET, counts, 3 tiers, hits, unit names, one
+    # visibility check per type on the page, and the page's list of units for the filter.
+    assert many[0] <= few[0] <= 11 and many[1] <= few[1] <= 10

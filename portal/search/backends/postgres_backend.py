@@ -49,28 +49,89 @@ def title_tsqueries(parsed):
     return " & ".join(clauses), " | ".join(clauses)
 
 
-# One pass over the matches (a bitmap heap scan, the expensive part), materialised once, feeds
-# both the page (tier, then newest) and the facet counts. ts_rank is not used: it reads every
-# matching row's full tsvector from TOAST, 120–150 ms for a word in 30,000 of 100,000 documents.
-SEARCH_SQL = """
-WITH matched AS MATERIALIZED (
-    SELECT doc_key, type, unit, status, date,
-           CASE WHEN title_tsv @@ to_tsquery('simple', :title_all) THEN 3
-                WHEN title_tsv @@ to_tsquery('simple', :title_any) THEN 2 ELSE 1 END AS tier
-    FROM search_documents
-    WHERE tsv @@ to_tsquery('simple', :query) {filters}
-)
-(SELECT 0 AS facet, doc_key, NULL AS type, NULL AS unit, NULL AS status, tier AS n
- FROM matched ORDER BY {order} LIMIT :limit OFFSET :offset)
-UNION ALL
-({counting})
+# The search runs as one counting pass plus a few small ordered reads, not one big pass:
+#
+# * Counting (total and facets) must visit every match: a GIN bitmap heap scan, the expensive
+#   part, grouped by (type, unit, status) in one hash table and folded into facets in Python.
+# * The page is read tier by tier (every query part in the title, some part in the title, the
+#   rest), each tier newest first. `ORDER BY date DESC LIMIT n` lets PostgreSQL walk the date
+#   index and stop after n rows for common words, or sort a small bitmap for rare ones, instead
+#   of ranking every match. A title match implies a document match (the title is part of `tsv`),
+#   so the top tier is read from the small title index alone.
+#
+# Measured on 100,000 documents (bench/search_bench.py): p95 58–84 ms for the earlier single
+# pass (materialised matches with a per-row tier, grouping sets), 38–42 ms for this. ts_rank is
+# not used: it reads every matching row's full tsvector, 120–150 ms for a word in 30% of documents.
+MATCH = "tsv @@ to_tsquery('simple', :query)"
+TITLE_ALL = "title_tsv @@ to_tsquery('simple', :title_all)"
+TITLE_ANY = "title_tsv @@ to_tsquery('simple', :title_any)"
+COUNT_SQL = "SELECT type, unit, status, count(*){tiers} FROM search_documents WHERE {match}{filters} GROUP BY 1, 2, 3"
+TIER_COUNTS = f", count(*) FILTER (WHERE {TITLE_ALL}), count(*) FILTER (WHERE {TITLE_ANY})"
+PAGE_SQL = ("SELECT doc_key FROM search_documents WHERE {where}{filters} "
+            "ORDER BY date DESC, doc_key LIMIT :limit OFFSET :offset")
+HITS_SQL = """
+SELECT d.doc_key, d.type, d.object_id, d.ref, d.title, d.unit, d.service, d.status, d.kelurahan, d.date, t.body,
+       CASE WHEN title_tsv @@ to_tsquery('simple', :title_all) THEN 3
+            WHEN title_tsv @@ to_tsquery('simple', :title_any) THEN 2 ELSE 1 END AS tier
+FROM search_documents d JOIN search_document_texts t ON t.doc_key = d.doc_key
+WHERE d.doc_key = ANY(:keys)
 """
-FACET_SQL = ("SELECT 1 + GROUPING(type, unit, status), NULL, type, unit, status, count(*) FROM matched "
-             "GROUP BY GROUPING SETS ((type), (unit), (status), ())")
-TOTAL_SQL = "SELECT 1, NULL, NULL, NULL, NULL, count(*) FROM matched"
 FILTER_SQL = {"type": "type = :type", "unit": "unit = :unit", "status": "status = :status",
               "service": "service = :service", "kelurahan": "lower(kelurahan) = :kelurahan"}
-TIER_SCORES = {3: 3.0, 2: 2.0, 1: 1.0}
+
+
+def tiers(parsed, sort):
+    """Return [(tier, SQL condition)] in page order: best tier first, each read newest first."""
+    if sort == "newest":
+        return [(None, MATCH)]
+    # Excluded words may sit in the body, so only then must a title match be checked against tsv.
+    in_title_all = TITLE_ALL + (f" AND {MATCH}" if parsed.excluded else "")
+    rest = (1, f"{MATCH} AND NOT {TITLE_ANY}")
+    if len(_clauses(parsed)) == 1:  # one part: "all parts in the title" and "some part" coincide
+        return [(3, in_title_all), rest]
+    return [(3, in_title_all), (2, f"{TITLE_ANY} AND NOT {TITLE_ALL} AND {MATCH}"), rest]
+
+
+def _fold_counts(rows, need_sizes):
+    """Fold (type, unit, status, count[, in title all, in title any]) rows into facets, total, tier sizes."""
+    counts, total, sizes = {name: {} for name in FACETS}, 0, {3: 0, 2: 0, 1: 0}
+    for row in rows:
+        doc_type, unit, status, n = row[:4]
+        total += n
+        for name, value in (("type", doc_type), ("unit", unit), ("status", status)):
+            if value is not None:
+                counts[name][value] = counts[name].get(value, 0) + n
+        if need_sizes:
+            sizes[3] += row[4]
+            sizes[2] += row[5] - row[4]
+    sizes[1] = total - sizes[3] - sizes[2]
+    return counts, total, sizes
+
+
+def _page_keys(conn, plan, sizes, params, filter_sql, offset, limit):
+    """Read the page's document keys tier by tier, skipping tiers that lie wholly before `offset`."""
+    keys, skip = [], offset
+    for tier, condition in plan:
+        if len(keys) >= limit:
+            break
+        if tier is not None and skip and skip >= sizes[tier]:
+            skip -= sizes[tier]
+            continue
+        sql = PAGE_SQL.format(where=condition, filters=filter_sql)
+        keys += conn.scalars(text(sql), {**params, "limit": limit - len(keys), "offset": skip}).all()
+        skip = 0
+    return keys
+
+
+def _hits(conn, keys, params):
+    """Load the display fields of the page's documents, in page order."""
+    if not keys:
+        return []
+    rows = {row.doc_key: row for row in conn.execute(text(HITS_SQL), {**params, "keys": keys})}
+    return [Hit(key=r.doc_key, type=r.type, object_id=r.object_id, title=r.title, body=r.body, date=r.date,
+                score=float(r.tier), ref=r.ref, unit=r.unit, service=r.service, status=r.status,
+                kelurahan=r.kelurahan)
+            for r in (rows.get(key) for key in keys) if r is not None]
 
 
 class PostgresBackend(Backend):
@@ -90,43 +151,22 @@ class PostgresBackend(Backend):
         if query_text is None:
             return BackendPage([], 0, {name: {} for name in FACETS} if facets else {})
         title_all, title_any = title_tsqueries(parsed)
-        params = {"query": query_text, "title_all": title_all, "title_any": title_any, "limit": limit,
-                  "offset": offset}
-        clauses = []
+        params = {"query": query_text, "title_all": title_all, "title_any": title_any}
         for name, value in filters.items():
-            clauses.append("AND " + FILTER_SQL[name])
             params[name] = value.lower() if name == "kelurahan" else value
-        order = "date DESC, doc_key" if sort == "newest" else "tier DESC, date DESC, doc_key"
-        sql = SEARCH_SQL.format(filters=" ".join(clauses), order=order, counting=FACET_SQL if facets else TOTAL_SQL)
-        counts, total, page = {name: {} for name in FACETS}, 0, []
+        filter_sql = "".join(" AND " + FILTER_SQL[name] for name, _value in filters.items())
+        plan = tiers(parsed, sort)
         with self.engine.connect() as conn:
             # For a word in ~40% of documents the planner picks a sequential scan, which reads every
             # row's tsvector back from TOAST (~240 ms); the GIN bitmap answers without them (~35 ms).
-            # Both settings last for this transaction only.
+            # The setting lasts for this transaction only.
             conn.execute(text("SET LOCAL enable_seqscan = off"))
-            conn.execute(text("SET LOCAL work_mem = '16MB'"))  # the materialised matches stay in memory
-            for kind, key, doc_type, unit, status, n in conn.execute(text(sql), params):
-                if kind == 0:
-                    page.append((key, n))
-                elif kind == 1 + 0b011:
-                    counts["type"][doc_type] = n
-                elif kind == 1 + 0b101 and unit is not None:
-                    counts["unit"][unit] = n
-                elif kind == 1 + 0b110 and status is not None:
-                    counts["status"][status] = n
-                elif kind == 1 + 0b111 or not facets:  # the grand total
-                    total = n
-            rows = {}
-            if page:
-                table, texts = SearchDocument.__table__, SearchDocumentText.__table__
-                for row in conn.execute(select(*(table.c[c] for c in _COLUMNS), texts.c.body)
-                                        .join(texts, texts.c.doc_key == table.c.doc_key)
-                                        .where(table.c.doc_key.in_([key for key, _tier in page]))):
-                    rows[row.doc_key] = row
-        hits = [Hit(key=r.doc_key, type=r.type, object_id=r.object_id, title=r.title, body=r.body, date=r.date,
-                    score=TIER_SCORES[tier], ref=r.ref, unit=r.unit, service=r.service, status=r.status,
-                    kelurahan=r.kelurahan)
-                for r, tier in ((rows.get(key), tier) for key, tier in page) if r is not None]
+            # Later pages skip whole tiers, so they need each tier's size (counted in the same pass).
+            need_sizes = offset > 0 and plan[0][0] is not None
+            sql = COUNT_SQL.format(tiers=TIER_COUNTS if need_sizes else "", match=MATCH, filters=filter_sql)
+            counts, total, sizes = _fold_counts(conn.execute(text(sql), params), need_sizes)
+            keys = _page_keys(conn, plan, sizes, params, filter_sql, offset, limit) if total else []
+            hits = _hits(conn, keys, params)
         return BackendPage(hits, total, counts if facets else {})
 
     # ------------------------------------------------------------------ writing
@@ -228,7 +268,18 @@ class PostgresBackend(Backend):
                 for start in range(0, len(stale), 1000):
                     self.apply(session, dict.fromkeys(stale[start:start + 1000]))
                 session.commit()
+        self.tidy()
         return count
+
+    def tidy(self):
+        """VACUUM and ANALYZE the search tables after a rebuild.
+
+        Fresh statistics tell the planner which words are common (walk the date index) and which
+        are rare (sort a small bitmap); without them a rebuilt table is planned as if every word
+        were rare. VACUUM also drops the row versions the rebuild replaced.
+        """
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM (ANALYZE) search_documents, search_document_texts"))
 
     # ------------------------------------------------------------------ inspection
 
