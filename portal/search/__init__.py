@@ -18,6 +18,9 @@ DEFAULTS = {
     "SEARCH_VOCABULARY_TTL": 60.0,
     "SEARCH_MAX_SEGMENTS": 8,  # more small segments than this are merged by the idle drainer
     "SEARCH_REINDEX_PROCS": 1,
+    # PostgreSQL: keep facet counts ready for stems in at least this many documents (chosen at
+    # each reindex); rarer words are counted when searched, which is cheap for them.
+    "SEARCH_COUNTED_STEMS_FROM": 2000,
 }
 
 

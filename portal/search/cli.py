@@ -41,7 +41,7 @@ def reindex_command(procs):
 def verify_command(fix, show):
     """Compare the index with the database; exit 1 on drift."""
     from portal.search.backends import IndexUnavailable
-    from portal.search.drainer import drain_outbox
+    from portal.search.drainer import drain_outbox, get_state
     from portal.search.maintenance import enqueue, verify_index
 
     app = current_app._get_current_object()
@@ -55,12 +55,16 @@ def verify_command(fix, show):
                         ("Isi berbeda", report.changed)):
         if keys:
             click.echo(f"{label}: {len(keys)} — {', '.join(keys[:show])}{' …' if len(keys) > show else ''}")
+    if report.derived.get("stem_counts"):
+        click.echo(f"Hitungan kata umum berbeda dari hitungan ulang: {report.derived['stem_counts']} baris.")
     if not report.drift:
         click.echo("Indeks sesuai dengan basis data.")
         return
     if fix:
         enqueue(app, report.drifted_keys)
         drain_outbox(app, timeout=60.0)
+        if report.derived:
+            get_state(app).backend().repair_derived()
         again = verify_index(app)
         if not again.drift:
             click.echo(f"{len(report.drifted_keys)} dokumen diperbaiki; indeks kini sesuai.")

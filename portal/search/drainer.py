@@ -66,7 +66,8 @@ class SearchState:
             from portal.search.backends.postgres_backend import PostgresBackend
 
             with self.app.app_context():
-                return PostgresBackend(db.engine, vocabulary_ttl=config["SEARCH_VOCABULARY_TTL"])
+                return PostgresBackend(db.engine, vocabulary_ttl=config["SEARCH_VOCABULARY_TTL"],
+                                       counted_stems_from=config["SEARCH_COUNTED_STEMS_FROM"])
         raise RuntimeError(f"unknown SEARCH_BACKEND {name!r} (whoosh or postgres)")
 
 

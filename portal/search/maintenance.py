@@ -17,10 +17,11 @@ class VerifyReport:
     extra: list = field(default_factory=list)  # in the index, not public (or gone) in the database
     changed: list = field(default_factory=list)  # in both, with different content
     pending: list = field(default_factory=list)  # waiting in the outbox: not counted as drift
+    derived: dict = field(default_factory=dict)  # e.g. {"stem_counts": rows that disagree}
 
     @property
     def drift(self):
-        return bool(self.missing or self.extra or self.changed)
+        return bool(self.missing or self.extra or self.changed or self.derived)
 
     @property
     def drifted_keys(self):
@@ -40,6 +41,7 @@ def verify_index(app):
     report.missing = sorted(set(expected) - set(indexed) - pending)
     report.extra = sorted(set(indexed) - set(expected) - pending)
     report.changed = sorted(k for k in set(expected) & set(indexed) if expected[k] != indexed[k] and k not in pending)
+    report.derived = backend.derived_drift()
     return report
 
 

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -75,3 +75,28 @@ class SearchDocumentText(db.Model):
     body: Mapped[str] = mapped_column(Text)  # plain text, for snippets
     content_hash: Mapped[str] = mapped_column(String(64))
     words = mapped_column(TsVector)  # the unstemmed title words
+
+
+class SearchCountedStem(db.Model):
+    """A stem common enough that its facet counts are kept ready (SEARCH_BACKEND=postgres).
+
+    Counting a word found in a third of all documents means visiting every one of them; for the
+    common words, chosen at each reindex, the counts per (type, unit, status) are kept in
+    SearchStemCount instead, in the same transaction as every document change.
+    """
+
+    __tablename__ = "search_counted_stems"
+
+    stem: Mapped[str] = mapped_column(String(80), primary_key=True)
+
+
+class SearchStemCount(db.Model):
+    """How many documents of one (type, unit, status) contain a counted stem. '' stands for none."""
+
+    __tablename__ = "search_stem_counts"
+
+    stem: Mapped[str] = mapped_column(ForeignKey("search_counted_stems.stem", ondelete="CASCADE"), primary_key=True)
+    type: Mapped[str] = mapped_column(String(20), primary_key=True)
+    unit: Mapped[str] = mapped_column(String(80), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    documents: Mapped[int] = mapped_column(Integer)

@@ -94,5 +94,12 @@ class Backend:
     def warm(self):
         """Prepare caches ahead of the first query (called by the drainer thread when it starts)."""
 
+    def derived_drift(self):
+        """Return {what: rows} for derived data (kept counts) that disagrees with the documents."""
+        return {}
+
+    def repair_derived(self):
+        """Rebuild the derived data from the documents."""
+
     def maintain(self):
         """Do housekeeping outside requests (merge small segments); called by the drainer when idle."""
