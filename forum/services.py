@@ -21,6 +21,7 @@ from portal.accounts.models import User
 from portal.audit import record_audit
 from portal.db import utcnow
 from portal.extensions import db
+from portal.feedback.deadlines import deadlines_for
 from portal.markup import render_markdown
 from portal.notifications.services import notify_many
 from portal.organisation.models import AsnProfile
@@ -107,11 +108,15 @@ def post_path(post):
     return _path("forum.post_link", post_id=post.id)
 
 
-def answer_deadline(now):
-    """Return when the first official answer is due (DOMAIN.md §4)."""
-    # DOMAIN.md §4: forum threads in a category linked to a unit get their first official
-    # answer within 2 working days (SP4N-LAPOR! practice, Perpres 76/2013).
-    return add_working_days(now, _config("FORUM_ANSWER_WORKING_DAYS", 2))
+def answer_deadline(category, service_id, now):
+    """Return when the first official answer is due (DOMAIN.md §4).
+
+    Forum threads in a category linked to a unit get their first official answer within 2
+    working days by default (SP4N-LAPOR! practice, Perpres 76/2013); the unit, or the thread's
+    service, may set its own number of days in the deadline policies feedback uses too.
+    """
+    days = deadlines_for(category.unit_id, service_id).forum_answer_working_days
+    return add_working_days(now, days)
 
 
 def _insert_ignore(model, **values):
@@ -330,7 +335,7 @@ def open_thread(user, category, *, title, body, service=None, kecamatan=None, ke
         raise InvalidInput(_("Layanan %(service)s bukan layanan %(unit)s. Pilih layanan dari kategori ini.",
                              service=service.name, unit=category.unit.name), field="service")
     _check_rate_limit(user, "thread", now)
-    deadline = answer_deadline(now)
+    deadline = answer_deadline(category, service.id if service is not None else None, now)
     thread = Thread(
         category=category, author=user, pseudonym=pseudonym, title=title, service=service,
         kecamatan=plain(kecamatan)[:80] or None, kelurahan=plain(kelurahan)[:80] or None,
@@ -534,7 +539,7 @@ def assign_thread(actor, thread, *, asn=None, now=None, notify=True):
         raise InvalidInput(_("%(name)s bukan ASN %(unit)s.", name=asn.name, unit=unit.name), field="target")
     previous = responses.current_assignment(SOURCE, ITEM_TYPE, thread.id)
     before = _assignment_snapshot(previous)
-    deadline = answer_deadline(now)
+    deadline = answer_deadline(thread.category, thread.service_id, now)
     assignment = responses.assign_item(
         source=SOURCE, item_type=ITEM_TYPE, item_id=thread.id, title=thread.title, url=thread_path(thread),
         unit=unit, asn=asn, assigned_by=actor, deadline_at=deadline, now=now,
@@ -691,7 +696,7 @@ def unpin_thread(moderator, thread):
 
 
 def _assign_to_unit(actor, thread, now):
-    deadline = answer_deadline(now)
+    deadline = answer_deadline(thread.category, thread.service_id, now)
     responses.assign_item(
         source=SOURCE, item_type=ITEM_TYPE, item_id=thread.id, title=thread.title, url=thread_path(thread),
         unit=thread.category.unit, asn=None, assigned_by=actor, deadline_at=deadline, now=now,

@@ -56,6 +56,11 @@ def delete_holiday(holiday_id):
     return redirect(url_for("feedback_admin.holidays"), 303)
 
 
+def _policy_values(policy):
+    return {"verify": policy.verify_working_days, "answer": policy.answer_working_days,
+            "close": policy.close_calendar_days, "forum_answer": policy.forum_answer_working_days}
+
+
 @admin_bp.route("/tenggat", methods=["GET", "POST"])
 def deadline_policies():
     form = DeadlinePolicyForm()
@@ -73,17 +78,17 @@ def deadline_policies():
                 policy = DeadlinePolicy(unit_id=unit_id, service_id=service_id)
                 db.session.add(policy)
             else:
-                before = {"verify": policy.verify_working_days, "answer": policy.answer_working_days, "close": policy.close_calendar_days}
+                before = _policy_values(policy)
             policy.verify_working_days = form.verify_working_days.data
             policy.answer_working_days = form.answer_working_days.data
             policy.close_calendar_days = form.close_calendar_days.data
+            policy.forum_answer_working_days = form.forum_answer_working_days.data
             try:
                 db.session.flush()
             except exc.IntegrityError:
                 db.session.rollback()
                 abort(409)
-            record_audit(current_user, "deadline_policy.save", policy, before=before,
-                         after={"verify": policy.verify_working_days, "answer": policy.answer_working_days, "close": policy.close_calendar_days})
+            record_audit(current_user, "deadline_policy.save", policy, before=before, after=_policy_values(policy))
             db.session.commit()
             flash(_("Tenggat disimpan."), "success")
             return redirect(url_for("feedback_admin.deadline_policies"), 303)

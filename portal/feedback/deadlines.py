@@ -1,4 +1,7 @@
-"""Which deadlines apply to a feedback item (DOMAIN.md §4, configurable per unit and service)."""
+"""Which deadlines for answering the public apply (DOMAIN.md §4, configurable per unit and service).
+
+Feedback and forum threads read the same policies: the admin sets them in one place.
+"""
 
 from dataclasses import dataclass
 
@@ -14,6 +17,7 @@ class Deadlines:
     verify_working_days: int = 3
     answer_working_days: int = 5
     close_calendar_days: int = 60
+    forum_answer_working_days: int = 2  # first official answer in a unit's forum category
 
 
 def deadlines_for(unit_id, service_id=None):
@@ -26,4 +30,5 @@ def deadlines_for(unit_id, service_id=None):
     policy = policy or by_service.get(None)
     if policy is None:
         return Deadlines()
-    return Deadlines(policy.verify_working_days, policy.answer_working_days, policy.close_calendar_days)
+    return Deadlines(policy.verify_working_days, policy.answer_working_days, policy.close_calendar_days,
+                     policy.forum_answer_working_days)

@@ -123,3 +123,4 @@ class DeadlinePolicyForm(EmptyForm):
     verify_working_days = IntegerField(_l("Verifikasi (hari kerja)"), default=3, validators=[required(), validators.NumberRange(1, 30)])
     answer_working_days = IntegerField(_l("Jawaban pertama (hari kerja)"), default=5, validators=[required(), validators.NumberRange(1, 60)])
     close_calendar_days = IntegerField(_l("Penyelesaian (hari kalender)"), default=60, validators=[required(), validators.NumberRange(1, 365)])
+    forum_answer_working_days = IntegerField(_l("Jawaban resmi di forum (hari kerja)"), default=2, validators=[required(), validators.NumberRange(1, 30)])

@@ -176,6 +176,8 @@ class DeadlinePolicy(db.Model):
     verify_working_days: Mapped[int] = mapped_column(default=3)
     answer_working_days: Mapped[int] = mapped_column(default=5)
     close_calendar_days: Mapped[int] = mapped_column(default=60)
+    # Forum threads in a category of this unit (and of this service, if the thread names one).
+    forum_answer_working_days: Mapped[int] = mapped_column(default=2, server_default="2")
 
 
 SKM_ELEMENTS = [
