@@ -84,3 +84,30 @@ def test_forum_threads_take_the_units_or_the_services_forum_deadline(db, make_us
     assert deadline(None) == add_working_days(opened, 4)  # the unit's policy
     assert deadline(puskesmas) == add_working_days(opened, 4)  # a service without its own policy
     assert deadline(imunisasi) == add_working_days(opened, 1)  # the service's own policy
+
+
+def test_admin_keeps_the_holiday_calendar_that_deadlines_skip(client, db, login, admin):
+    from datetime import date
+
+    from portal.workdays.models import Holiday
+
+    login(admin)
+    response = client.post("/admin/hari-libur", data={"day": "2026-03-20", "name": "Idul Fitri 1447 H",
+                                                      "kind": "libur_nasional"})
+    assert response.status_code == 303
+    holiday = db.session.scalar(select(Holiday))
+    assert (holiday.day, holiday.kind) == (date(2026, 3, 20), "libur_nasional")
+    # Thursday 19 March + 1 working day skips the holiday on Friday: due Monday 23 March (WIB).
+    due = add_working_days(datetime(2026, 3, 19, 3, 0, tzinfo=UTC), 1)
+    assert due.astimezone(UTC).date() == date(2026, 3, 23)  # without the holiday: Friday 20 March
+
+    again = client.post("/admin/hari-libur", data={"day": "2026-03-20", "name": "Dua kali", "kind": "cuti_bersama"})
+    assert again.status_code == 422 and "sudah tercatat" in again.get_data(as_text=True)
+    bad = client.post("/admin/hari-libur", data={"day": "20/03/2026x", "name": "Salah", "kind": "libur_nasional"})
+    assert bad.status_code == 422 and "Masukkan tanggal yang benar" in bad.get_data(as_text=True)
+    assert db.session.scalar(select(db.func.count(Holiday.id))) == 1
+
+    assert client.post(f"/admin/hari-libur/{holiday.id}/hapus").status_code == 303
+    assert db.session.scalar(select(Holiday)) is None
+    actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert actions[-2:] == ["holiday.create", "holiday.delete"]
