@@ -103,6 +103,8 @@ def test_anonymous_questions_hide_the_name_from_the_public_not_from_moderators(c
     login(world.moderator)
     console = client.get(f"/konsultasi/{live.id}/konsol").get_data(as_text=True)
     assert "Sari Warga" in console and "anonim untuk publik" in console
+    # An approved question can still be closed as not taken up, with a reason for the report.
+    assert "Tidak ditanggapi" in console and f'/pertanyaan/{question.id}/tolak"' in console
 
 
 def test_reject_needs_a_reason(client, login, db, world, live):
@@ -110,9 +112,12 @@ def test_reject_needs_a_reason(client, login, db, world, live):
     db.session.commit()
     login(world.moderator)
     url = f"/konsultasi/{live.id}/pertanyaan/{question.id}/tolak"
+    console = client.get(f"/konsultasi/{live.id}/konsol").get_data(as_text=True)
+    assert "Tolak dengan alasan" in console and f'action="{url}"' in console and "<details open>" not in console
     response = client.post(url, data={"reason": ""})
     assert response.status_code == 422
-    assert "Tulis alasannya" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "Tulis alasannya" in html and "<details open>" in html  # the console again, this form open
     assert client.post(url, data={"reason": "Di luar topik konsultasi."}).status_code == 303
     db.session.refresh(question)
     assert (question.status, question.reason) == ("ditolak", "Di luar topik konsultasi.")
