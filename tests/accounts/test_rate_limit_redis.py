@@ -6,6 +6,7 @@ import uuid
 import pytest
 
 from portal import create_app
+from portal.extensions import db
 from tests.conftest import base_config
 
 REDIS_URL = "redis://127.0.0.1:6379"
@@ -36,11 +37,18 @@ def test_login_limit_is_shared_by_workers_through_redis(app, tmp_path, database_
 
     prefix = f"test-{uuid.uuid4().hex}"  # this run's own counters
     first = create_app({**base_config(tmp_path / "one", database_url), **limited_config(prefix)})
-    assert [wrong_login(first.test_client(), n) for n in range(2)] == [401, 401]
-    # A second worker (its own app and storage connection) sees the two attempts already made.
     second = create_app({**base_config(tmp_path / "two", database_url), **limited_config(prefix)})
-    assert [wrong_login(second.test_client(), n) for n in range(2, 4)] == [401, 429]
     client = redis.Redis.from_url(REDIS_URL)
-    keys = client.keys(f"*{prefix}*")
-    assert keys  # the counters really live in Redis
-    client.delete(*keys)
+    try:
+        assert [wrong_login(first.test_client(), n) for n in range(2)] == [401, 401]
+        # A second worker (its own app and storage connection) sees the two attempts already made.
+        assert [wrong_login(second.test_client(), n) for n in range(2, 4)] == [401, 429]
+        assert client.keys(f"*{prefix}*")  # the counters really live in Redis
+    finally:
+        for worker in (first, second):  # close their database connections now, not at garbage collection
+            with worker.app_context():
+                db.engine.dispose()
+        keys = client.keys(f"*{prefix}*")
+        if keys:
+            client.delete(*keys)
+        client.close()
