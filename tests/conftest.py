@@ -11,7 +11,7 @@ import shutil
 import pytest
 from flask import g, has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, exc, text
 
 from portal import create_app
 from portal.accounts.models import User, UserRole
@@ -76,19 +76,46 @@ def postgres_schema(tmp_path_factory):
     return True
 
 
-def _truncate_postgres():
+RESET_SEQUENCES = ("SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                   "WHERE c.relkind = 'S' AND n.nspname = 'public'")
+
+
+def _empty_postgres(engine):
+    """Empty every table and restart the ids at 1 after a test.
+
+    DELETE on a few rows takes ~15 ms for all tables; TRUNCATE took ~400 ms (it swaps every
+    table's files), most of a PostgreSQL run's time. FK triggers are off while deleting
+    (session_replication_role needs a superuser, as on the test machine), because some tables
+    reference each other in a cycle; without the right, TRUNCATE does the job.
+    """
+    tables = list(reversed(_db.metadata.sorted_tables))
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+            for table in tables:
+                conn.execute(table.delete())
+            conn.execute(text(RESET_SEQUENCES))
+    except exc.ProgrammingError:  # no superuser: the slow, always-allowed way
+        quoted = ", ".join(f'"{table.name}"' for table in tables)
+        with engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(scope="session")
+def postgres_cleaner(postgres_schema):
+    if not TEST_DATABASE_URL:
+        yield None
+        return
     engine = create_engine(database_uri(TEST_DATABASE_URL))
-    tables = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
-    with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    yield engine
     engine.dispose()
 
 
 @pytest.fixture
-def database_url(tmp_path, sqlite_template, postgres_schema):
+def database_url(tmp_path, sqlite_template, postgres_schema, postgres_cleaner):
     if TEST_DATABASE_URL:
         yield TEST_DATABASE_URL
-        _truncate_postgres()
+        _empty_postgres(postgres_cleaner)
     else:
         path = tmp_path / "portal.db"
         shutil.copy(sqlite_template, path)
