@@ -1,6 +1,5 @@
 """Read-only queries for forum pages. Each page costs a fixed number of queries, however big the data."""
 
-import math
 from dataclasses import dataclass, field
 
 from flask import abort
@@ -12,6 +11,7 @@ from portal.accounts.models import User
 from portal.db import utcnow
 from portal.extensions import db
 from portal.organisation.models import AsnProfile, Service, Unit
+from portal.pagination import Paginated
 from portal.responses.models import Assignment, ResponseEvent
 
 PER_PAGE = 20
@@ -21,7 +21,7 @@ SOURCE = "forum"
 
 
 @dataclass
-class PageOf:
+class PageOf(Paginated):
     """One page of a list, shaped like Flask-SQLAlchemy's Pagination for the `pagination` macro."""
 
     items: list
@@ -29,26 +29,6 @@ class PageOf:
     per_page: int
     total: int
     extra: dict = field(default_factory=dict)
-
-    @property
-    def pages(self):
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self):
-        return self.page > 1
-
-    @property
-    def has_next(self):
-        return self.page < self.pages
-
-    @property
-    def prev_num(self):
-        return self.page - 1 if self.has_prev else None
-
-    @property
-    def next_num(self):
-        return self.page + 1 if self.has_next else None
 
 
 def check_page(page):

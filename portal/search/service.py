@@ -4,7 +4,6 @@ Services do not read the request: the views pass the query and filters as plain 
 """
 
 import logging
-import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -14,6 +13,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.organisation.models import Unit
+from portal.pagination import Paginated
 from portal.search.backends import FACETS, Filters, IndexUnavailable
 from portal.search.drainer import get_state, request_rebuild
 from portal.search.highlight import highlight, snippet
@@ -56,7 +56,7 @@ class SearchResult:
 
 
 @dataclass
-class SearchPage:
+class SearchPage(Paginated):
     """One page of results, shaped like Flask-SQLAlchemy's Pagination for the `pagination` macro."""
 
     text: str
@@ -70,26 +70,7 @@ class SearchPage:
     filters: Filters = field(default_factory=Filters)
     sort: str = "relevance"
     searched: bool = False
-
-    @property
-    def pages(self):
-        return max(1, min(MAX_PAGE, math.ceil(self.total / self.per_page)))
-
-    @property
-    def has_prev(self):
-        return self.page > 1
-
-    @property
-    def has_next(self):
-        return self.page < self.pages
-
-    @property
-    def prev_num(self):
-        return self.page - 1 if self.has_prev else None
-
-    @property
-    def next_num(self):
-        return self.page + 1 if self.has_next else None
+    page_limit = MAX_PAGE  # not a field: deeper pages are refused
 
 
 def _labels():

@@ -109,9 +109,8 @@ def viewport(request):
     return request.param
 
 
-@pytest.fixture
-def page(browser, viewport, screenshot_dir):
-    """A fresh page in its own context (no cookies shared between tests), in Indonesian and WIB.
+def open_page(browser, viewport, screenshot_dir, *, accept_dialogs=False):
+    """A fresh page in its own context (no cookies shared), in Indonesian and WIB.
 
     `page.problems` collects script errors, console errors (a Content-Security-Policy violation
     shows up there) and failed sub-resources (a missing stylesheet or script); journeys assert
@@ -136,8 +135,31 @@ def page(browser, viewport, screenshot_dir):
     page.on("pageerror", lambda error: page.problems.append(f"script error: {error}"))
     page.on("console", on_console)
     page.on("response", on_response)
+    if accept_dialogs:
+        page.on("dialog", lambda dialog: dialog.accept())
+    return page
+
+
+@pytest.fixture
+def page(browser, viewport, screenshot_dir):
+    """The journey's first person's page (see open_page)."""
+    page = open_page(browser, viewport, screenshot_dir)
     yield page
-    context.close()
+    page.context.close()
+
+
+@pytest.fixture
+def another_page(browser, viewport, screenshot_dir):
+    """Open the page of another person in the same journey: their own cookies, the same checks."""
+    opened = []
+
+    def make(accept_dialogs=False):
+        opened.append(open_page(browser, viewport, screenshot_dir, accept_dialogs=accept_dialogs))
+        return opened[-1]
+
+    yield make
+    for other in opened:
+        other.context.close()
 
 
 @pytest.fixture

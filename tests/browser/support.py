@@ -1,9 +1,22 @@
-"""Helpers for browser journeys: reading the outbox, opening the phone navigation."""
+"""Helpers for browser journeys: signing in, reading the outbox, opening the phone navigation."""
 
 import email
 import re
 from email import policy
 from urllib.parse import urlsplit
+
+from playwright.sync_api import expect
+
+from tests.conftest import PASSWORD
+
+
+def sign_in(page, live_server, email_address):
+    """Sign in through the form and wait for the welcome message."""
+    page.goto(live_server.url("/akun/masuk"))
+    page.get_by_label("Email", exact=True).fill(email_address)
+    page.get_by_label("Kata sandi", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Masuk", exact=True).click()
+    expect(page.get_by_role("status").first).to_contain_text("Selamat datang")
 
 
 class Outbox:

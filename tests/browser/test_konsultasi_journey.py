@@ -7,8 +7,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from konsultasi.models import Consultation, Registration
-from tests.browser.conftest import TIMEOUT_MS, VIEWPORTS
-from tests.conftest import PASSWORD
+from tests.browser.support import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.app_config(KONSULTASI_POLL_SECONDS=1)]
 
@@ -17,125 +16,101 @@ QUESTION = "Apakah apotek puskesmas juga buka 24 jam?"
 ANSWER = "Apotek buka sampai pukul 21.00; obat gawat darurat tersedia 24 jam."
 
 
-def sign_in(page, live_server, user):
-    page.goto(live_server.url("/akun/masuk"))
-    page.get_by_label("Email", exact=True).fill(user.email)
-    page.get_by_label("Kata sandi", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Masuk", exact=True).click()
-    expect(page.get_by_role("status").first).to_contain_text("Selamat datang")
-
-
-def new_page(browser, viewport):
-    context = browser.new_context(locale="id-ID", timezone_id="Asia/Jakarta", **VIEWPORTS[viewport])
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    page.problems = []
-    page.on("pageerror", lambda error: page.problems.append(f"script error: {error}"))
-    page.on("console", lambda m: m.type == "error" and not m.text.startswith("Failed to load resource")
-            and page.problems.append(m.text))
-    page.on("dialog", lambda dialog: dialog.accept())
-    return page
-
-
-def test_consultation_journey(live_server, page, browser, viewport, app, db, make_user, make_unit, make_asn):
+def test_consultation_journey(live_server, page, another_page, app, db, make_user, make_unit, make_asn):
     unit = make_unit(name="Dinas Kesehatan", slug="dinkes")
     asn = make_asn(unit=unit, name="Rina Wulandari", jabatan="Analis Pelayanan Kesehatan")
     moderator = make_user(name="Moderator Portal", roles=("warga", "moderator"))
     ani = make_user(name="Ani Warga", email="ani@contoh.id")
     budi = make_user(name="Budi Warga", email="budi@contoh.id")
     page.on("dialog", lambda dialog: dialog.accept())  # the "are you sure?" of phase buttons
-    mod = new_page(browser, viewport)
-    second = new_page(browser, viewport)
-    try:
-        # The moderator creates the consultation (one seat) and announces it.
-        sign_in(mod, live_server, moderator)
-        mod.goto(live_server.url("/konsultasi/baru"))
-        mod.get_by_label("Judul konsultasi").fill(TITLE)
-        mod.get_by_label("Topik").select_option("kesehatan")
-        mod.get_by_label("Perangkat daerah penanggung jawab").select_option(label="Dinas Kesehatan")
-        mod.get_by_label("Deskripsi").fill("Menghimpun masukan warga atas rancangan Perwali.")
-        mod.get_by_label("Tempat").fill("Aula Dinas Kesehatan, Jl. Jemursari 197")
-        mod.get_by_label("Mulai (WIB)").fill("2027-05-10T09:00")
-        mod.get_by_label("Selesai (WIB)").fill("2027-05-10T12:00")
-        mod.get_by_label("Kapasitas peserta").fill("1")
-        mod.get_by_role("button", name="Buat draf konsultasi").click()
-        expect(mod.get_by_role("heading", level=1)).to_have_text(TITLE)
-        mod.get_by_role("button", name="Umumkan dan buka pendaftaran").click()
-        expect(mod.get_by_role("status").first).to_contain_text("Diumumkan")
-        with app.app_context():
-            consultation_id = db.session.scalar(select(Consultation.id))
-        detail = live_server.url(f"/konsultasi/{consultation_id}")
+    mod = another_page(accept_dialogs=True)
+    second = another_page(accept_dialogs=True)
+    # The moderator creates the consultation (one seat) and announces it.
+    sign_in(mod, live_server, moderator.email)
+    mod.goto(live_server.url("/konsultasi/baru"))
+    mod.get_by_label("Judul konsultasi").fill(TITLE)
+    mod.get_by_label("Topik").select_option("kesehatan")
+    mod.get_by_label("Perangkat daerah penanggung jawab").select_option(label="Dinas Kesehatan")
+    mod.get_by_label("Deskripsi").fill("Menghimpun masukan warga atas rancangan Perwali.")
+    mod.get_by_label("Tempat").fill("Aula Dinas Kesehatan, Jl. Jemursari 197")
+    mod.get_by_label("Mulai (WIB)").fill("2027-05-10T09:00")
+    mod.get_by_label("Selesai (WIB)").fill("2027-05-10T12:00")
+    mod.get_by_label("Kapasitas peserta").fill("1")
+    mod.get_by_role("button", name="Buat draf konsultasi").click()
+    expect(mod.get_by_role("heading", level=1)).to_have_text(TITLE)
+    mod.get_by_role("button", name="Umumkan dan buka pendaftaran").click()
+    expect(mod.get_by_role("status").first).to_contain_text("Diumumkan")
+    with app.app_context():
+        consultation_id = db.session.scalar(select(Consultation.id))
+    detail = live_server.url(f"/konsultasi/{consultation_id}")
 
-        # Two residents register: Ani gets the seat, Budi the waiting list.
-        sign_in(page, live_server, ani)
-        page.goto(detail)
-        page.get_by_role("button", name="Daftar sebagai peserta").click()
-        expect(page.locator("[data-registration-status]")).to_contain_text("Anda terdaftar sebagai peserta.")
-        sign_in(second, live_server, budi)
-        second.goto(detail)
-        second.get_by_role("button", name="Masuk daftar tunggu").click()
-        expect(second.locator("[data-registration-status]")).to_contain_text("daftar tunggu nomor 1")
-        with app.app_context():
-            statuses = dict(db.session.execute(select(Registration.user_id, Registration.status)).all())
-        assert statuses == {ani.id: "terdaftar", budi.id: "menunggu"}
+    # Two residents register: Ani gets the seat, Budi the waiting list.
+    sign_in(page, live_server, ani.email)
+    page.goto(detail)
+    page.get_by_role("button", name="Daftar sebagai peserta").click()
+    expect(page.locator("[data-registration-status]")).to_contain_text("Anda terdaftar sebagai peserta.")
+    sign_in(second, live_server, budi.email)
+    second.goto(detail)
+    second.get_by_role("button", name="Masuk daftar tunggu").click()
+    expect(second.locator("[data-registration-status]")).to_contain_text("daftar tunggu nomor 1")
+    with app.app_context():
+        statuses = dict(db.session.execute(select(Registration.user_id, Registration.status)).all())
+    assert statuses == {ani.id: "terdaftar", budi.id: "menunggu"}
 
-        # The moderator goes live.
-        mod.goto(live_server.url(f"/konsultasi/{consultation_id}/kelola"))
-        mod.get_by_role("button", name="Mulai sesi langsung").click()
-        expect(mod.get_by_role("status").first).to_contain_text("Berlangsung")
+    # The moderator goes live.
+    mod.goto(live_server.url(f"/konsultasi/{consultation_id}/kelola"))
+    mod.get_by_role("button", name="Mulai sesi langsung").click()
+    expect(mod.get_by_role("status").first).to_contain_text("Berlangsung")
 
-        # Ani asks; both residents keep the Q&A page open from now on, without reloading.
-        qa = live_server.url(f"/konsultasi/{consultation_id}/tanya-jawab")
-        page.goto(qa)
-        page.get_by_label("Pertanyaan Anda", exact=True).fill(QUESTION)
-        page.get_by_role("button", name="Kirim pertanyaan").click()
-        expect(page.locator("[data-board-list='mine_pending']")).to_contain_text(QUESTION)
-        second.goto(qa)
-        approved_for_budi = second.locator("[data-board-list='approved']")
-        expect(approved_for_budi).not_to_contain_text(QUESTION)
+    # Ani asks; both residents keep the Q&A page open from now on, without reloading.
+    qa = live_server.url(f"/konsultasi/{consultation_id}/tanya-jawab")
+    page.goto(qa)
+    page.get_by_label("Pertanyaan Anda", exact=True).fill(QUESTION)
+    page.get_by_role("button", name="Kirim pertanyaan").click()
+    expect(page.locator("[data-board-list='mine_pending']")).to_contain_text(QUESTION)
+    second.goto(qa)
+    approved_for_budi = second.locator("[data-board-list='approved']")
+    expect(approved_for_budi).not_to_contain_text(QUESTION)
 
-        # The moderator approves it in the console; it appears for Budi by itself.
-        mod.goto(live_server.url(f"/konsultasi/{consultation_id}/konsol"))
-        mod.locator("#menunggu").get_by_role("button", name="Setujui").click()
-        expect(approved_for_budi).to_contain_text(QUESTION)
-        second.locator("[data-board-list='approved'] li").filter(has_text=QUESTION).get_by_role(
-            "button", name="Dukung").click()
-        expect(approved_for_budi.get_by_role("button", name="Batalkan dukungan")).to_be_visible()
-        # Ani sees the vote arrive without reloading, and cannot vote on her own question.
-        ani_item = page.locator("[data-board-list='approved'] li").filter(has_text=QUESTION)
-        expect(ani_item.locator("[data-votes]")).to_have_text("1")
-        expect(ani_item.get_by_role("button")).to_have_count(0)
+    # The moderator approves it in the console; it appears for Budi by itself.
+    mod.goto(live_server.url(f"/konsultasi/{consultation_id}/konsol"))
+    mod.locator("#menunggu").get_by_role("button", name="Setujui").click()
+    expect(approved_for_budi).to_contain_text(QUESTION)
+    second.locator("[data-board-list='approved'] li").filter(has_text=QUESTION).get_by_role(
+        "button", name="Dukung").click()
+    expect(approved_for_budi.get_by_role("button", name="Batalkan dukungan")).to_be_visible()
+    # Ani sees the vote arrive without reloading, and cannot vote on her own question.
+    ani_item = page.locator("[data-board-list='approved'] li").filter(has_text=QUESTION)
+    expect(ani_item.locator("[data-votes]")).to_have_text("1")
+    expect(ani_item.get_by_role("button")).to_have_count(0)
 
-        # The moderator answers it, naming the ASN; the answer reaches Ani's open page.
-        mod.goto(live_server.url(f"/konsultasi/{consultation_id}/konsol"))
-        item = mod.locator("#disetujui li").filter(has_text=QUESTION)
-        item.locator("summary", has_text="Tandai dijawab").click()
-        item.get_by_label("ASN yang menjawab").select_option(label=f"{asn.name} — {asn.jabatan}")
-        item.get_by_label("Jawaban tertulis").fill(ANSWER)
-        item.get_by_role("button", name="Tandai dijawab").click()
-        expect(mod.get_by_role("status").first).to_contain_text("ditandai dijawab")
-        expect(page.locator("[data-board-list='answered']")).to_contain_text(ANSWER)
+    # The moderator answers it, naming the ASN; the answer reaches Ani's open page.
+    mod.goto(live_server.url(f"/konsultasi/{consultation_id}/konsol"))
+    item = mod.locator("#disetujui li").filter(has_text=QUESTION)
+    item.locator("summary", has_text="Tandai dijawab").click()
+    item.get_by_label("ASN yang menjawab").select_option(label=f"{asn.name} — {asn.jabatan}")
+    item.get_by_label("Jawaban tertulis").fill(ANSWER)
+    item.get_by_role("button", name="Tandai dijawab").click()
+    expect(mod.get_by_role("status").first).to_contain_text("ditandai dijawab")
+    expect(page.locator("[data-board-list='answered']")).to_contain_text(ANSWER)
 
-        # Close, write the summary, publish the report.
-        mod.goto(live_server.url(f"/konsultasi/{consultation_id}/kelola"))
-        mod.get_by_role("button", name="Tutup konsultasi").click()
-        mod.goto(live_server.url(f"/konsultasi/{consultation_id}/laporan/ringkasan"))
-        mod.get_by_label("Ringkasan laporan").fill("Warga menanyakan jam apotek; Dinkes menjawab di tempat.")
-        mod.get_by_role("button", name="Simpan ringkasan").click()
-        expect(mod.get_by_text("Pratinjau: laporan ini belum terbit")).to_be_visible()
-        mod.locator("main").get_by_role("button", name="Terbitkan laporan").click()
-        expect(mod.get_by_role("status").first).to_contain_text("Laporan terbit")
+    # Close, write the summary, publish the report.
+    mod.goto(live_server.url(f"/konsultasi/{consultation_id}/kelola"))
+    mod.get_by_role("button", name="Tutup konsultasi").click()
+    mod.goto(live_server.url(f"/konsultasi/{consultation_id}/laporan/ringkasan"))
+    mod.get_by_label("Ringkasan laporan").fill("Warga menanyakan jam apotek; Dinkes menjawab di tempat.")
+    mod.get_by_role("button", name="Simpan ringkasan").click()
+    expect(mod.get_by_text("Pratinjau: laporan ini belum terbit")).to_be_visible()
+    mod.locator("main").get_by_role("button", name="Terbitkan laporan").click()
+    expect(mod.get_by_role("status").first).to_contain_text("Laporan terbit")
 
-        # Ani reads the published report.
-        page.goto(live_server.url(f"/konsultasi/{consultation_id}/laporan"))
-        report = page.locator("main")
-        expect(report).to_contain_text(QUESTION)
-        expect(report).to_contain_text(ANSWER)
-        expect(report).to_contain_text("Rina Wulandari")
-        expect(page.locator("[data-figure='registered']")).to_have_text("1")
-        expect(page.locator("[data-figure='waiting']")).to_have_text("1")
-        expect(page).to_have_url(re.compile(r"/laporan$"))
-        assert page.problems == [] and mod.problems == [] and second.problems == []
-    finally:
-        mod.context.close()
-        second.context.close()
+    # Ani reads the published report.
+    page.goto(live_server.url(f"/konsultasi/{consultation_id}/laporan"))
+    report = page.locator("main")
+    expect(report).to_contain_text(QUESTION)
+    expect(report).to_contain_text(ANSWER)
+    expect(report).to_contain_text("Rina Wulandari")
+    expect(page.locator("[data-figure='registered']")).to_have_text("1")
+    expect(page.locator("[data-figure='waiting']")).to_have_text("1")
+    expect(page).to_have_url(re.compile(r"/laporan$"))
+    assert page.problems == [] and mod.problems == [] and second.problems == []

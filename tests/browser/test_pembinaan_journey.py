@@ -10,35 +10,12 @@ from playwright.sync_api import expect
 
 from forum import services as forum
 from forum.models import Category
-from tests.browser.conftest import TIMEOUT_MS, VIEWPORTS
-from tests.browser.support import open_navigation
-from tests.conftest import PASSWORD
+from tests.browser.support import open_navigation, sign_in
 
 pytestmark = pytest.mark.browser
 
 TITLE = "Jadwal imunisasi campak di Puskesmas Ketabang"
 COMMENT = "Jawaban cepat dan jelas, terima kasih."
-
-
-def sign_in(page, live_server, user):
-    page.goto(live_server.url("/akun/masuk"))
-    page.get_by_label("Email", exact=True).fill(user.email)
-    page.get_by_label("Kata sandi", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Masuk", exact=True).click()
-    expect(page.get_by_role("status").first).to_contain_text("Selamat datang")
-
-
-def new_page(browser, viewport, screenshot_dir):
-    """Another person's browser, with the same problem checks as the `page` fixture."""
-    context = browser.new_context(locale="id-ID", timezone_id="Asia/Jakarta", **VIEWPORTS[viewport])
-    context.set_default_timeout(TIMEOUT_MS)
-    other = context.new_page()
-    other.screenshot_dir = screenshot_dir
-    other.problems = []
-    other.on("pageerror", lambda error: other.problems.append(f"script error: {error}"))
-    other.on("console", lambda m: m.type == "error" and not m.text.startswith("Failed to load resource")
-             and other.problems.append(f"console error: {m.text}"))
-    return other
 
 
 @pytest.fixture
@@ -60,47 +37,43 @@ def rated_answer(app, db, make_unit, make_asn, make_user):
     return officer, atasan, resident
 
 
-def test_asn_finds_the_rating_atasan_reviews_citizen_is_refused(live_server, page, browser, viewport, screenshot_dir,
+def test_asn_finds_the_rating_atasan_reviews_citizen_is_refused(live_server, page, another_page,
                                                                 rated_answer):
     officer, atasan, resident = rated_answer
-    atasan_page = new_page(browser, viewport, screenshot_dir)
-    citizen_page = new_page(browser, viewport, screenshot_dir)
-    try:
-        # The ASN opens their own record from the navigation and finds the forum rating.
-        sign_in(page, live_server, officer.user)
-        open_navigation(page).get_by_role("link", name="Rekam pembinaan saya").click()
-        expect(page.get_by_role("heading", level=1)).to_contain_text("Rekam pembinaan: Rina Wulandari")
-        item = page.locator(".event-list li").filter(has_text=TITLE)
-        expect(item).to_contain_text("Forum")
-        expect(item).to_contain_text("4 dari 5 bintang")
-        expect(item.locator(".citizen-comment")).to_contain_text(COMMENT)
-        expect(item.locator(".citizen-comment")).to_contain_text("Warga")
-        expect(page.locator("main")).not_to_contain_text(resident.name)  # citizens only as the public sees them
-        expect(item.get_by_role("link", name="Sanggah penilaian ini")).to_be_visible()
-        expect(page.locator("#ringkasan")).to_contain_text("4,00")
-        expect(page.locator("svg.chart").first).to_be_visible()
+    atasan_page = another_page()
+    citizen_page = another_page()
+    # The ASN opens their own record from the navigation and finds the forum rating.
+    sign_in(page, live_server, officer.user.email)
+    open_navigation(page).get_by_role("link", name="Rekam pembinaan saya").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Rekam pembinaan: Rina Wulandari")
+    item = page.locator(".event-list li").filter(has_text=TITLE)
+    expect(item).to_contain_text("Forum")
+    expect(item).to_contain_text("4 dari 5 bintang")
+    expect(item.locator(".citizen-comment")).to_contain_text(COMMENT)
+    expect(item.locator(".citizen-comment")).to_contain_text("Warga")
+    expect(page.locator("main")).not_to_contain_text(resident.name)  # citizens only as the public sees them
+    expect(item.get_by_role("link", name="Sanggah penilaian ini")).to_be_visible()
+    expect(page.locator("#ringkasan")).to_contain_text("4,00")
+    expect(page.locator("svg.chart").first).to_be_visible()
 
-        # The atasan opens the team page, then the ASN's record.
-        sign_in(atasan_page, live_server, atasan.user)
-        open_navigation(atasan_page).get_by_role("link", name="Tim saya").click()
-        expect(atasan_page.get_by_role("heading", level=1)).to_have_text("Tim saya")
-        row = atasan_page.locator("tbody tr").filter(has_text="Rina Wulandari")
-        expect(row).to_contain_text("4,00")
-        row.get_by_role("link", name="Rina Wulandari").click()
-        expect(atasan_page.get_by_role("heading", level=1)).to_contain_text("Rekam pembinaan: Rina Wulandari")
-        expect(atasan_page.locator(".event-list")).to_contain_text(COMMENT)
-        expect(atasan_page.get_by_role("link", name="Sanggah penilaian ini")).to_have_count(0)
-        expect(atasan_page.get_by_role("link", name="Isi evaluasi periodik")).to_be_visible()
+    # The atasan opens the team page, then the ASN's record.
+    sign_in(atasan_page, live_server, atasan.user.email)
+    open_navigation(atasan_page).get_by_role("link", name="Tim saya").click()
+    expect(atasan_page.get_by_role("heading", level=1)).to_have_text("Tim saya")
+    row = atasan_page.locator("tbody tr").filter(has_text="Rina Wulandari")
+    expect(row).to_contain_text("4,00")
+    row.get_by_role("link", name="Rina Wulandari").click()
+    expect(atasan_page.get_by_role("heading", level=1)).to_contain_text("Rekam pembinaan: Rina Wulandari")
+    expect(atasan_page.locator(".event-list")).to_contain_text(COMMENT)
+    expect(atasan_page.get_by_role("link", name="Sanggah penilaian ini")).to_have_count(0)
+    expect(atasan_page.get_by_role("link", name="Isi evaluasi periodik")).to_be_visible()
 
-        # The citizen who gave the rating cannot open the record.
-        sign_in(citizen_page, live_server, resident)
-        response = citizen_page.goto(live_server.url(f"/pembinaan/asn/{officer.id}"))
-        assert response.status == 403
-        expect(citizen_page.get_by_role("heading", level=1)).to_have_text("Akses ditolak")
-        expect(citizen_page.locator("main")).not_to_contain_text(COMMENT)
-        expect(open_navigation(citizen_page).get_by_role("link", name="Rekam pembinaan saya")).to_have_count(0)
+    # The citizen who gave the rating cannot open the record.
+    sign_in(citizen_page, live_server, resident.email)
+    response = citizen_page.goto(live_server.url(f"/pembinaan/asn/{officer.id}"))
+    assert response.status == 403
+    expect(citizen_page.get_by_role("heading", level=1)).to_have_text("Akses ditolak")
+    expect(citizen_page.locator("main")).not_to_contain_text(COMMENT)
+    expect(open_navigation(citizen_page).get_by_role("link", name="Rekam pembinaan saya")).to_have_count(0)
 
-        assert page.problems == [] and atasan_page.problems == [] and citizen_page.problems == []
-    finally:
-        atasan_page.context.close()
-        citizen_page.context.close()
+    assert page.problems == [] and atasan_page.problems == [] and citizen_page.problems == []
