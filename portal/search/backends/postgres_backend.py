@@ -227,9 +227,8 @@ class PostgresBackend(Backend):
             stem = counted_stem(parsed, filters, offset) if self.use_counted_stems else None
             if stem:
                 counted_filters = "".join(" AND " + COUNTED_FILTER_SQL[name] for name, _value in filters.items())
-                found = conn.execute(text(READ_COUNTS_SQL.format(filters=counted_filters)), {**params, "stem": stem})
-                found = found.all()
-                rows = [row for row in found if row[0] is not None] if found else None
+                found = conn.execute(text(READ_COUNTS_SQL.format(filters=counted_filters)), {**params, "stem": stem}).all()
+                rows = [row for row in found if row[0] is not None] if found else None  # no row: not counted
             if rows is None:  # not a counted stem: count by visiting the matches
                 sql = COUNT_SQL.format(tiers=TIER_COUNTS if need_sizes else "", match=MATCH, filters=filter_sql)
                 rows = conn.execute(text(sql), params)
@@ -259,6 +258,14 @@ class PostgresBackend(Backend):
                 conn.scalar(select(func.pg_advisory_unlock(LOCK_KEY)))
                 conn.commit()
             conn.close()
+
+    @contextmanager
+    def _writing(self, timeout=60.0):
+        """Hold the writer lock for maintenance work, or fail if it stays busy for `timeout` s."""
+        with self.writer_lock(timeout) as acquired:
+            if not acquired:
+                raise TimeoutError("the search writer lock stayed busy")
+            yield
 
     @staticmethod
     def _row(doc):
@@ -300,11 +307,8 @@ class PostgresBackend(Backend):
         return {"stem_counts": rows} if rows else {}
 
     def repair_derived(self):
-        with self.writer_lock(60.0) as acquired:
-            if not acquired:
-                raise TimeoutError("the search writer lock stayed busy")
-            with self.engine.begin() as conn:
-                self.count_common_stems(conn)
+        with self._writing(), self.engine.begin() as conn:
+            self.count_common_stems(conn)
 
     @staticmethod
     def _upsert(table, values):
@@ -338,29 +342,23 @@ class PostgresBackend(Backend):
         for doc_type, ids in plan:
             for start in range(0, len(ids), 500):
                 keys = [f"{doc_type}:{i}" for i in ids[start:start + 500]]
-                with self.writer_lock(60.0) as acquired:
-                    if not acquired:
-                        raise TimeoutError("the search writer lock stayed busy")
-                    with session_factory() as session:
-                        docs = registry.build(session, keys)
-                        self.apply(session, docs)
-                        session.commit()
+                with self._writing(), session_factory() as session:
+                    docs = registry.build(session, keys)
+                    self.apply(session, docs)
+                    session.commit()
                 built = sum(1 for doc in docs.values() if doc is not None)
                 seen.update(keys)
                 count += built
                 if progress:
                     progress(len(keys))
-        with self.writer_lock(60.0) as acquired:
-            if not acquired:
-                raise TimeoutError("the search writer lock stayed busy")
-            with session_factory() as session:
-                visible = {f"{source.type}:{i}" for source in registry for i in source.all_ids(session)}
-                indexed = set(session.scalars(select(SearchDocument.doc_key)))
-                stale = sorted(indexed - visible)
-                for start in range(0, len(stale), 1000):
-                    self.apply(session, dict.fromkeys(stale[start:start + 1000]))
-                self.count_common_stems(session)
-                session.commit()
+        with self._writing(), session_factory() as session:
+            visible = {f"{source.type}:{i}" for source in registry for i in source.all_ids(session)}
+            indexed = set(session.scalars(select(SearchDocument.doc_key)))
+            stale = sorted(indexed - visible)
+            for start in range(0, len(stale), 1000):
+                self.apply(session, dict.fromkeys(stale[start:start + 1000]))
+            self.count_common_stems(session)
+            session.commit()
         self.tidy()
         return count
 
