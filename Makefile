@@ -4,6 +4,7 @@
 #   make test           the whole test suite (PYTEST_ARGS="-x -k login" passes arguments on)
 #   make test-browser   only the real-browser journeys
 #   make lint           ruff
+#   make audit          bandit on our code, pip-audit on the installed packages
 #   make translations   extract messages and update the English catalog
 #   make bench          every benchmark in bench/
 #
@@ -29,7 +30,7 @@ DEV_SUM := $(shell cat requirements.txt requirements-dev.txt | cksum | cut -d ' 
 RUNTIME_STAMP := $(VENV)/.installed-runtime-$(RUNTIME_SUM)
 DEV_STAMP := $(VENV)/.installed-dev-$(DEV_SUM)
 
-.PHONY: help install install-dev compile-translations run test test-browser lint translations bench clean
+.PHONY: help install install-dev compile-translations run test test-browser lint audit translations bench clean
 
 help:
 	@sed -n 's/^#   make/  make/p' Makefile
@@ -73,6 +74,11 @@ test-browser: install-dev
 
 lint: install-dev
 	$(BIN)/ruff check .
+
+# Bandit fails on any finding of medium severity or more; pip-audit on any known vulnerability.
+audit: install-dev
+	$(BIN)/bandit -q -r portal forum konsultasi --severity-level medium
+	$(BIN)/python .ci/audit_dependencies.py
 
 translations: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --sort-by-file \

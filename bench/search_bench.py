@@ -150,7 +150,7 @@ def seed(engine, docs, corpus):
         put(conn, Category, [{"id": i, "slug": f"kategori-{i}", "name": f"Kategori {i}", "description": "",
                               "unit_id": i, "position": i, "created_at": now} for i in range(1, 31)])
         put(conn, User, [{"id": i, "email": f"warga{i}@bench.id", "name": f"Warga {i}", "password_hash": "x",
-                          "email_verified_at": now, "created_at": now - timedelta(days=90), "failed_logins": 0,
+                          "email_verified_at": now, "created_at": now - timedelta(days=90),
                           "email_notifications": False, "session_version": 1} for i in range(1, 1001)])
         put(conn, UserRole, [{"user_id": i, "role": "warga"} for i in range(1, 1001)])
         put(conn, AsnProfile, [{"id": i, "nip": f"19800101200501{i:04d}", "name": f"ASN {i}", "jabatan": "Analis",

@@ -16,7 +16,9 @@ from wtforms.fields import SelectChoice
 
 from forum.models import FLAG_REASONS, THREAD_STATUSES
 from forum.services import BODY_MAX, PSEUDONYM_MAX, REASON_MAX, TITLE_MAX
+from portal.converters import parse_id
 from portal.forms import EmptyForm, choices, length, max_length, required
+from portal.idempotency import IdempotentFormMixin
 from portal.organisation.forms import optional_int
 
 # The 31 kecamatan of Kota Surabaya.
@@ -54,7 +56,7 @@ def _pseudonym_field():
                        validators=[validators.Optional(), length(2, PSEUDONYM_MAX)])
 
 
-class ThreadCreateForm(EmptyForm):
+class ThreadCreateForm(IdempotentFormMixin, EmptyForm):
     category = SelectField(_l("Kategori"), coerce=optional_int, validators=[required(_l("Pilih kategori."))])
     title = StringField(_l("Judul"), filters=[clean], validators=[
         filled(_l("Tulis judul utas.")), length(5, TITLE_MAX)])
@@ -78,11 +80,11 @@ class ThreadCreateForm(EmptyForm):
         ]
 
 
-class ReplyForm(EmptyForm):
+class ReplyForm(IdempotentFormMixin, EmptyForm):
     body = _body_field(_l("Balasan Anda"))
     pseudonym = _pseudonym_field()
     official = BooleanField(_l("Jawaban resmi"))
-    quote_of = HiddenField(filters=[lambda value: int(value) if value and str(value).isdigit() else None])
+    quote_of = HiddenField(filters=[parse_id])
 
 
 class PostEditForm(EmptyForm):

@@ -22,12 +22,14 @@ from forum.forms import (
     ThreadFilterForm,
     ToggleForm,
 )
+from portal import idempotency, pagination
 from portal.errors import error_response
 from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.markup import plain_text
 from portal.organisation.models import AsnProfile, Unit
 from portal.organisation.queries import list_unit_choices
+from portal.pagination import MAX_PAGE
 from portal.permissions import (
     can_accept_answer,
     can_answer_officially,
@@ -49,9 +51,14 @@ from portal.web import wib
 # ---------------------------------------------------------------- helpers
 
 
-def page_arg():
-    """The ?page= number; a missing or unreadable one means the first page, a silly one 404."""
-    return queries.check_page(request.args.get("page", 1, type=int))
+def page_arg(limit=MAX_PAGE):
+    """The ?page= number of a list (portal/pagination.py); a thread's own pages may go further."""
+    return pagination.page_arg(limit=limit)
+
+
+def thread_page_arg():
+    # Thread pages select posts by number, not OFFSET, so a long thread stays readable to its end.
+    return page_arg(limit=queries.MAX_PAGE)
 
 
 def refused(error, back=None):
@@ -144,7 +151,7 @@ def category(slug):
 @bp.get("/t/<int:thread_id>")
 def thread(thread_id):
     thread = queries.get_thread_or_404(thread_id, include_deleted=can_moderate_forum(current_user))
-    return render_thread(thread, page_arg())
+    return render_thread(thread, thread_page_arg())
 
 
 @bp.get("/p/<int:post_id>")
@@ -173,6 +180,8 @@ def new_thread():
         if preselect:
             form.category.data = queries.category_id_for_slug(preselect)
     if form.validate_on_submit():
+        if first := idempotency.first_result(form):
+            return redirect(first, 303)
         category = queries.get_category_by_id_or_404(form.category.data)
         try:
             thread = services.open_thread(
@@ -185,7 +194,8 @@ def new_thread():
         except services.ForumError as error:
             return refused(error)
         else:
-            db.session.commit()
+            if first := idempotency.commit_once(form, "forum.new_thread", thread_url(thread), current_user):
+                return redirect(first, 303)
             flash(_("Utas Anda sudah terbit. %(unit)s akan menanggapi paling lambat %(deadline)s.",
                     unit=category.unit.name, deadline=wib(thread.deadline_at)), "success")
             return redirect(thread_url(thread), 303)
@@ -198,8 +208,10 @@ def reply(thread_id):
     thread = queries.get_thread_or_404(thread_id)
     require_posting()
     form = ReplyForm()
-    page = page_arg()
+    page = thread_page_arg()
     if form.validate_on_submit():
+        if first := idempotency.first_result(form):
+            return redirect(first, 303)
         official = bool(form.official.data)
         if official:
             require(can_answer_officially(current_user, thread))
@@ -212,7 +224,8 @@ def reply(thread_id):
         except services.ForumError as error:
             return refused(error, back=thread_url(thread))
         else:
-            db.session.commit()
+            if first := idempotency.commit_once(form, "forum.reply", post_url(post), current_user):
+                return redirect(first, 303)
             flash(_("Jawaban resmi Anda sudah terbit.") if official else _("Balasan Anda sudah terkirim."), "success")
             return redirect(post_url(post), 303)
     return render_thread(thread, page, reply_form=form, status=422)
@@ -287,7 +300,7 @@ def follow(thread_id):
         services.unfollow_thread(current_user, thread)
         flash(_("Anda berhenti mengikuti utas ini."), "success")
     db.session.commit()
-    return redirect(thread_url(thread, page_arg()), 303)
+    return redirect(thread_url(thread, thread_page_arg()), 303)
 
 
 @bp.post("/p/<int:post_id>/terima")

@@ -19,6 +19,7 @@ from wtforms import (
 from konsultasi.models import FORMATS, TOPICS
 from konsultasi.queries import WHEN
 from portal.forms import EmptyForm, choices, length, max_length, required, strip
+from portal.idempotency import IdempotentFormMixin
 from portal.organisation.forms import optional_int
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -123,7 +124,7 @@ class AnswerCommentForm(EmptyForm):
     body = TextAreaField(_l("Jawaban resmi"), validators=[required(_l("Tulis jawaban Anda.")), length(3, 5000)])
 
 
-class QuestionForm(EmptyForm):
+class QuestionForm(IdempotentFormMixin, EmptyForm):
     body = TextAreaField(_l("Pertanyaan Anda"),
                          validators=[required(_l("Tulis pertanyaan Anda.")), length(5, 500)])
     anonymous = BooleanField(_l("Tampilkan sebagai Anonim kepada publik"))

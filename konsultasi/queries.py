@@ -210,6 +210,7 @@ class ReportItem:
     answer_html: str = ""
     text_html: str = ""
     answered: bool = False
+    withheld: bool = False  # the text is not published (hidden comment, refused or unmoderated question)
 
 
 @dataclass
@@ -257,6 +258,7 @@ def _comment_item(comment, section, number):
     shown = comment.is_answered and not comment.is_hidden
     return ReportItem(
         kind="komentar", id=comment.id, group=section.heading, number=number, text=text, text_html=text_html,
+        withheld=comment.is_hidden,
         status=status, answer=(comment.answer_md or "") if shown else "",
         answer_html=(comment.answer_html or "") if shown else "",
         answered_by=_asn_label(comment.answered_by) if shown else "",
@@ -266,17 +268,23 @@ def _comment_item(comment, section, number):
 
 def _question_item(question, group, number):
     reason = ""
+    text = question.body
+    # The report is public: a question the moderator refused (or never saw) was never shown, so it is
+    # accounted for by its status and reason only, never by its words.
     if question.status == "ditolak":
-        reason = question.reason or ""
+        reason = question.reason or _("Tidak ditanggapi moderator.")
+        text = _("(isi pertanyaan tidak ditampilkan karena ditolak)")
     elif question.status == "disetujui":
         reason = question.reason or _("Tidak sempat dijawab dalam sesi.")
     elif question.status == "menunggu":
         reason = _("Belum dimoderasi ketika sesi ditutup.")
+        text = _("(isi pertanyaan tidak ditampilkan karena belum dimoderasi)")
     status = str(question.status_label)
     if question.status == "dijawab" and not question.answer_md:
         status = _("Dijawab langsung dalam sesi")
     return ReportItem(
-        kind="pertanyaan", id=question.id, group=group, number=number, text=question.body, status=status,
+        kind="pertanyaan", id=question.id, group=group, number=number, text=text, status=status,
+        withheld=question.status in ("ditolak", "menunggu"),
         answer=question.answer_md or "", answer_html=question.answer_html or "",
         answered_by=_asn_label(question.answered_by), reason=reason, votes=question.vote_count,
         created_at=question.created_at, answered=question.status == "dijawab",

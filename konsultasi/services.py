@@ -25,6 +25,7 @@ from konsultasi.models import (
 from portal.audit import record_audit
 from portal.db import utcnow
 from portal.extensions import db
+from portal.links import public_url
 from portal.mailer import send_mail
 from portal.markup import plain_text, render_markdown
 from portal.notifications.services import notify
@@ -397,7 +398,7 @@ def _fill_free_seats(consultation, now=None):
 
 def calendar_file(consultation, now=None):
     """Return the consultation as an iCalendar (.ics) file, as bytes."""
-    link = url_for("konsultasi.detail", consultation_id=consultation.id, _external=True)
+    link = public_url("konsultasi.detail", consultation_id=consultation.id)
     host = link.split("/")[2] if "://" in link else "portal.surabaya.go.id"
     description = plain_text(consultation.description_md, limit=600)
     return build_ics(
@@ -415,7 +416,7 @@ def calendar_file(consultation, now=None):
 def _send_registration_mail(user, consultation, registration, now, promoted=False):
     if user is None or user.is_deleted:
         return
-    link = url_for("konsultasi.detail", consultation_id=consultation.id, _external=True)
+    link = public_url("konsultasi.detail", consultation_id=consultation.id)
     attachments = []
     if registration.status == "terdaftar":
         subject = _("Pendaftaran terkonfirmasi: %(title)s", title=consultation.title)
@@ -516,8 +517,9 @@ def delete_section(actor, section):
     if db.session.scalar(select(func.count(Comment.id)).where(Comment.section_id == section.id)):
         raise SectionHasComments(_("Bagian ini sudah dikomentari, jadi tidak dapat dihapus."))
     record_audit(actor, "konsultasi.section_delete", section, before={"heading": section.heading})
+    # The delete-orphan cascade deletes the row; a second, explicit delete of the same object
+    # broke the flush ("Failed to add object to the flush context") and every deletion was a 500.
     section.consultation.sections.remove(section)
-    db.session.delete(section)
     db.session.flush()
 
 

@@ -36,10 +36,12 @@ from konsultasi.queries import (
     registration_counts,
     report_csv,
 )
+from portal import idempotency
 from portal.errors import error_response
 from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.organisation.queries import get_unit_or_404, list_unit_choices
+from portal.pagination import paginate
 from portal.permissions import (
     can_answer_konsultasi_input,
     can_ask_question,
@@ -73,11 +75,18 @@ def _require_button_form():
         abort(400)
 
 
-def _commit(action):
-    """Run a service and commit once; return (result, None) or (None, the refusal) after a rollback."""
+def _commit(action, once=None):
+    """Run a service and commit once; return (result, None) or (None, the refusal) after a rollback.
+
+    once=(form, endpoint, result URL): record the form's one-time token with the write; a
+    duplicate (a racing resubmission) is rolled back, and its result page is the same URL.
+    """
     try:
         result = action()
-        db.session.commit()
+        if once:
+            idempotency.commit_once(*once, current_user)
+        else:
+            db.session.commit()
     except svc.KonsultasiError as error:
         db.session.rollback()
         return None, error
@@ -114,7 +123,7 @@ def index():
     valid = form.validate()
     when = form.when if valid else "akan-datang"
     query = list_consultations(when, form.unit.data if valid else None, form.topik.data if valid else None)
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    page = paginate(query, per_page=PER_PAGE)
     filtered = valid and bool(form.unit.data or form.topik.data)
     return render_template("konsultasi/index.html", form=form, page=page, when=when, filtered=filtered), (
         200 if valid else 422)
@@ -466,8 +475,12 @@ def question_create(consultation_id):
     require(can_ask_question(current_user, consultation))
     form = QuestionForm()
     if form.validate_on_submit():
+        qa_url = url_for("konsultasi.qa", consultation_id=consultation.id)
+        if first := idempotency.first_result(form):
+            return redirect(first, 303)
         _question, error = _commit(lambda: svc.submit_question(
-            current_user, consultation, form.body.data, form.anonymous.data))
+            current_user, consultation, form.body.data, form.anonymous.data),
+            once=(form, "konsultasi.question_create", qa_url))
         if error is not None:
             return _refused(error)
         flash(_("Pertanyaan Anda terkirim dan menunggu moderasi. Setelah disetujui, pertanyaan tampil di daftar."),

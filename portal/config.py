@@ -13,9 +13,12 @@ ENV_KEYS = (
     "RATELIMIT_STORAGE_URI",
     "PORTAL_ENV",
     "PUBLIC_BASE_URL",
+    "PROXY_FIX",
+    "TRUSTED_HOSTS",
 )
 BOOL_KEYS = {"MAIL_USE_TLS", "MAIL_USE_SSL", "MAIL_SUPPRESS_SEND", "MAIL_DEBUG"}
-INT_KEYS = {"MAIL_PORT"}
+INT_KEYS = {"MAIL_PORT", "PROXY_FIX"}
+LIST_KEYS = {"TRUSTED_HOSTS"}  # comma-separated in the environment
 
 
 class DefaultConfig:
@@ -28,9 +31,26 @@ class DefaultConfig:
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute"
-    # Failed passwords before an account locks, and for how long.
-    LOGIN_LOCK_AFTER = 5
-    LOGIN_LOCK_MINUTES = 15
+    # Per client, over the tracking pages, the resident's actions there and the API's feedback status
+    # (tracking numbers are a counter: a limit makes guessing them pointless).
+    TRACK_RATE_LIMIT = "30 per minute; 300 per day"
+    # Per client, over the feedback form and POST /api/v1/feedback (each may carry a photo of several MB).
+    FEEDBACK_SUBMIT_RATE_LIMIT = "10 per hour"
+    # Login throttling (no lockout): after `after` failed passwords, further attempts of that
+    # scope are refused for `first_seconds`, doubling with each later failure up to `max_seconds`.
+    # The (account, IP) pair is throttled hard; the account alone only loosely and briefly, so
+    # an attacker elsewhere cannot keep the owner out; the IP alone loosely (shared NAT).
+    LOGIN_THROTTLE = {
+        "pair": {"after": 5, "first_seconds": 60, "max_seconds": 3600},
+        "account": {"after": 20, "first_seconds": 30, "max_seconds": 300},
+        "ip": {"after": 100, "first_seconds": 60, "max_seconds": 600},
+    }
+    LOGIN_THROTTLE_FORGET_HOURS = 24  # failures are forgotten after this long without a new one
+    # Number of reverse proxies in front of the portal whose X-Forwarded-* headers are trusted
+    # (werkzeug ProxyFix); 0 = none, the socket address is the client.
+    PROXY_FIX = 0
+    # Host names the portal answers to; None = any. Other Host headers get 400 (Flask 3.1).
+    TRUSTED_HOSTS = None
     EMAIL_TOKEN_MAX_AGE = 60 * 60 * 24 * 3  # verification links live three days
     RESET_TOKEN_MAX_AGE = 60 * 60  # reset links live one hour
     MAIL_SERVER = None  # None: mail is not sent but written to MAIL_OUTBOX_DIR
@@ -53,8 +73,11 @@ class DefaultConfig:
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     LOG_REQUESTS = True
+    # Strict-Transport-Security in production: browsers use HTTPS only for this long (seconds).
+    HSTS_MAX_AGE = 31536000
     SITE_NAME = "Portal Partisipasi Publik Kota Surabaya"
-    # Where residents reach the portal: links in mails sent by CLI jobs (cron) are built on it.
+    # Where residents reach the portal: every link in a mail and every private link is built on
+    # it, never on the request's Host header (portal.links.public_url).
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
 
 
@@ -83,6 +106,8 @@ def _from_environment(environ):
             values[key] = raw.strip().lower() in {"1", "true", "yes", "on"}
         elif key in INT_KEYS:
             values[key] = int(raw)
+        elif key in LIST_KEYS:
+            values[key] = [part.strip() for part in raw.split(",") if part.strip()] or None
         else:
             values[key] = raw
     return values

@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import jsonify, render_template, request
+from flask import jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -63,7 +63,13 @@ def register(app):
         if error.code in (301, 302, 303, 307, 308):
             return error
         description = getattr(error, "portal_message", None)
-        return error_response(error.code or 500, description)
+        response, code = error_response(error.code or 500, description)
+        # A 405 must say which methods the URL accepts (RFC 9110 §15.5.6); keep werkzeug's Allow header.
+        allowed = dict(error.get_headers()).get("Allow")
+        if allowed:
+            response = make_response(response)
+            response.headers["Allow"] = allowed
+        return response, code
 
     @app.errorhandler(InternalServerError)
     def server_error(error):

@@ -13,14 +13,32 @@ from portal.extensions import mail
 log = logging.getLogger("portal.mail")
 
 
+def one_line(text):
+    """Fold every run of whitespace (line breaks included) into one space: headers are one line."""
+    return " ".join(str(text or "").split())
+
+
 def send_mail(to, subject, template, attachments=(), **context):
     """Render templates/mail/<template>.txt (and .html if present) and send it to one address."""
     body = render_template(f"mail/{template}.txt", **context)
-    msg = Message(subject=subject, recipients=[to], body=body)
+    # A reason typed with a line break ends up in subjects; Flask-Mail refuses such a header.
+    msg = Message(subject=one_line(subject), recipients=[to], body=body)
     for filename, content_type, data in attachments:
         msg.attach(filename, content_type, data)
     mail.send(msg)
     return msg
+
+
+def send_mail_safely(to, subject, template, attachments=(), **context):
+    """Send like send_mail, but log a failed send and return None instead of raising."""
+    # The input that triggered the mail (a feedback, a post, a seat) matters more than the
+    # mail: SMTP down or a full outbox disk must not turn it into a 500 and a rollback.
+    # smtplib.SMTPException is an OSError, as are refused connections and a full disk.
+    try:
+        return send_mail(to, subject, template, attachments, **context)
+    except OSError:
+        log.exception("mail not sent", extra={"template": template})
+        return None
 
 
 def init_outbox(app):

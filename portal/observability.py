@@ -82,6 +82,13 @@ def register(app):
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             "frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
         )
+        if current_app.config["PORTAL_ENV"] == "production" and current_app.config.get("HSTS_MAX_AGE"):
+            response.headers.setdefault("Strict-Transport-Security",
+                                        f"max-age={int(current_app.config['HSTS_MAX_AGE'])}; includeSubDomains")
+        if is_personal_page():
+            # Personal data must not stay in a shared proxy cache or in the browser's history cache.
+            response.headers["Cache-Control"] = "private, no-store"
+            response.headers.pop("Expires", None)
         return response
 
     @app.get("/healthz")
@@ -91,6 +98,22 @@ def register(app):
         checks = {"database": _database_health(), "search": search_index_health(app.config["SEARCH_INDEX_DIR"])}
         healthy = all(check["status"] == "ok" for check in checks.values())
         return jsonify(status="ok" if healthy else "error", checks=checks), 200 if healthy else 503
+
+
+# Pages holding one person's data (UU 27/2022 PDP): the development record, feedback handling,
+# the account, notifications and every "my …" list. Whole blueprints, or single endpoints.
+PERSONAL_BLUEPRINTS = {"accounts", "admin", "feedback_admin", "forum_admin", "notifications", "pembinaan"}
+PERSONAL_ENDPOINTS = {
+    "feedback.manage", "feedback.inbox", "feedback.mine", "feedback.attachment", "feedback.submitted",
+    "feedback.track", "konsultasi.mine", "konsultasi.manage", "konsultasi.attendance", "konsultasi.console",
+    "forum.moderation", "forum.needs_response", "api.get_feedback",
+}
+
+
+def is_personal_page():
+    """Tell whether this response is a personal page that no cache may keep."""
+    # Anonymous visitors too: a tracking page opened with its private key shows the resident's answer.
+    return request.blueprint in PERSONAL_BLUEPRINTS or request.endpoint in PERSONAL_ENDPOINTS
 
 
 def _database_health():

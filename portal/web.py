@@ -1,6 +1,5 @@
 """Template helpers shared by every page: dates in WIB, permissions, safe redirects."""
 
-import json
 from urllib.parse import urlsplit
 
 from flask import current_app, request, url_for
@@ -28,16 +27,56 @@ def site_context(app):
     return app.test_request_context("/", base_url=app.config["PUBLIC_BASE_URL"])
 
 
+MAX_JSON_DEPTH = 32  # no body of our API nests more than a few levels; a deeper one is an attack
+
+
+def _refuse(message):
+    error = BadRequest()
+    error.portal_message = message  # shown by portal/errors.py
+    raise error
+
+
+def _json_strings(body):
+    """Yield every key and string in a parsed JSON body, refusing one nested beyond MAX_JSON_DEPTH.
+
+    Walked with a stack, not recursion: a body nested 100,000 deep must not exhaust Python's stack.
+    """
+    stack = [(body, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            _refuse(_("Data JSON terlalu dalam bertingkat (paling banyak %(n)s tingkat).", n=MAX_JSON_DEPTH))
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            yield from value.keys()
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+
+
+def _json_body():
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        # The JSON decoder recurses per level; RecursionError is not a ValueError, so silent=True lets it pass.
+        _refuse(_("Data JSON terlalu dalam bertingkat (paling banyak %(n)s tingkat).", n=MAX_JSON_DEPTH))
+
+
 def refuse_nul_bytes():
-    """Refuse input with NUL characters: PostgreSQL cannot store them, and no person types one."""
-    values = [*request.args.values(), *request.form.values()]
+    """Refuse input with NUL characters: PostgreSQL cannot store them, and no person types one.
+
+    The path (and so every URL parameter), query and form keys and values, upload file names and
+    every string of a JSON body are checked; a JSON body nested too deep is refused as well.
+    """
+    values = [request.path, *request.args.keys(), *request.args.values(), *request.form.keys(),
+              *request.form.values(), *(upload.filename or "" for upload in request.files.values())]
     if request.is_json:
-        body = request.get_json(silent=True)
-        values.append(json.dumps(body) if body is not None else "")
-    if any("\x00" in value or "\\u0000" in value for value in values):
-        error = BadRequest()
-        error.portal_message = _("Isian mengandung karakter yang tidak diizinkan (NUL). Hapus karakter itu lalu kirim lagi.")
-        raise error
+        body = _json_body()
+        if body is not None:
+            values.extend(_json_strings(body))
+    if any("\x00" in value for value in values):
+        _refuse(_("Isian mengandung karakter yang tidak diizinkan (NUL). Hapus karakter itu lalu kirim lagi."))
 
 
 def wib(value, fmt="d MMM yyyy, HH.mm"):

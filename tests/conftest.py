@@ -43,6 +43,7 @@ def base_config(tmp_path, database_url):
         "RATELIMIT_ENABLED": False,
         "LOG_REQUESTS": False,
         "SERVER_NAME": "localhost",
+        "PUBLIC_BASE_URL": "http://localhost",
     }
 
 
@@ -225,13 +226,23 @@ def make_asn(db, make_user, make_unit):
     return make
 
 
+def session_id_for(user):
+    """Open a server-side session for the user and return the id Flask-Login keeps in the cookie."""
+    from portal.accounts.sessions import start_session
+
+    start_session(user)
+    _db.session.commit()
+    return user.get_id()
+
+
 @pytest.fixture
 def login(client):
     """Sign a user in on the test client (the real login form is tested on its own)."""
 
     def do_login(user):
+        user_id = session_id_for(user)
         with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
+            session["_user_id"] = user_id
             session["_fresh"] = True
         return user
 

@@ -77,3 +77,7 @@ class DeleteAccountForm(EmptyForm):
         _l("Saya mengerti bahwa akun saya dihapus dan tidak dapat dikembalikan"),
         validators=[validators.InputRequired(message=_l("Centang kotak ini untuk menghapus akun."))],
     )
+
+
+class SignOutEverywhereForm(EmptyForm):
+    """A button only: the CSRF token is the whole form."""

@@ -1,9 +1,10 @@
-"""Flask-Login wiring: load users by id and session version; the Guest for visitors."""
+"""Flask-Login wiring: load users by their server-side session; the Guest for visitors."""
 
 from flask_babel import lazy_gettext as _l
 
-from portal.accounts.models import Guest, User
-from portal.extensions import db, login_manager
+from portal.accounts.models import Guest
+from portal.accounts.sessions import load_session_user
+from portal.extensions import login_manager
 
 
 def init_login(app):
@@ -16,11 +17,9 @@ def init_login(app):
 
 
 @login_manager.user_loader
-def load_user(token):
-    user_id, _sep, version = token.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+def load_user(value):
+    # value is User.get_id() from the session or remember-me cookie: "<user id>:<session token>".
+    user_id, _sep, token = value.partition(":")
+    if not (user_id.isascii() and user_id.isdigit()):
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.is_deleted or user.session_version != int(version):
-        return None
-    return user
+    return load_session_user(int(user_id), token)

@@ -30,8 +30,6 @@ class User(UserMixin, db.Model):
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A public handle for @mentions, made from the name at registration.
     handle: Mapped[str | None] = mapped_column(String(40), unique=True)
     locale: Mapped[str | None] = mapped_column(String(8))
@@ -39,7 +37,7 @@ class User(UserMixin, db.Model):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     suspension_reason: Mapped[str | None] = mapped_column(String(500))
-    # Bumped on password change and deletion: invalidates remember-me cookies and reset links.
+    # Bumped on password change and deletion: makes reset links single-use.
     session_version: Mapped[int] = mapped_column(default=1)
 
     role_rows: Mapped[list["UserRole"]] = relationship(
@@ -75,13 +73,44 @@ class User(UserMixin, db.Model):
     def is_active(self):
         return not self.is_deleted
 
+    # The token of the server-side session this object was signed in or loaded with
+    # (portal.accounts.sessions); not a column.
+    session_token = None
+
     def get_id(self):
-        # The version makes old sessions and remember-me cookies stop working after a
-        # password change or deletion.
-        return f"{self.id}:{self.session_version}"
+        # Flask-Login puts this in the session cookie and the remember-me cookie: the session
+        # token makes both stop working once that session row is deleted (logout, sign out
+        # everywhere, password change).
+        return f"{self.id}:{self.session_token or ''}"
 
     def __repr__(self):
         return f"<User {self.id} {self.email}>"
+
+
+class UserSession(db.Model):
+    """One signed-in device: deleting the row ends that session and its remember-me cookie."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # SHA-256 of the random token in the cookies: a leaked table does not sign anyone in.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Browser and system only ("Firefox di Android"), never the IP address (UU 27/2022).
+    device: Mapped[str | None] = mapped_column(String(80))
+
+
+class LoginThrottle(db.Model):
+    """Failed logins counted for one scope (account+IP, account, or IP), keyed by a keyed hash."""
+
+    __tablename__ = "login_throttles"
+
+    # HMAC of scope and value: no e-mail address or IP address is stored in clear.
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class UserRole(db.Model):

@@ -1,18 +1,17 @@
 """Account operations. They flush but never commit: the caller commits once."""
 
-from datetime import timedelta
-
-from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from portal.accounts import sessions, throttle
 from portal.accounts.models import DELETED_NAME, ROLES, User, UserRole
 from portal.accounts.passwords import hash_password, password_matches
 from portal.accounts.tokens import make_token
 from portal.audit import AuditEntry, record_audit
 from portal.db import utcnow
 from portal.extensions import db
-from portal.mailer import send_mail
+from portal.links import public_url
+from portal.mailer import send_mail_safely
 
 # Functions called with the user when an account is deleted, so each capability can
 # anonymise its own content (forum posts keep their place, lose their author's identity).
@@ -23,17 +22,16 @@ class AccountError(Exception):
     """A business rule refused the action; str(error) is the message for the person."""
 
 
-class EmailTaken(AccountError):
-    pass
-
-
 class LoginFailed(AccountError):
     pass
 
 
-class AccountLocked(AccountError):
+class LoginThrottled(AccountError):
+    """Too many wrong passwords lately: said the same way whether or not the account exists."""
+
     def __init__(self, until):
-        super().__init__(_("Akun dikunci sementara karena terlalu banyak percobaan masuk yang gagal. Coba lagi setelah beberapa menit."))
+        super().__init__(_("Terlalu banyak percobaan masuk yang gagal. Tunggu beberapa menit lalu coba lagi, "
+                           "atau atur ulang kata sandi jika Anda lupa."))
         self.until = until
 
 
@@ -53,11 +51,17 @@ def get_user_by_email(email):
 
 
 def register_user(name, email, password):
-    """Create a citizen account (unverified) and send the verification mail."""
+    """Create a citizen account (unverified) and mail the link; for a taken address, mail its owner."""
     email = normalize_email(email)
-    if get_user_by_email(email) is not None:
-        raise EmailTaken(_("Alamat email ini sudah terdaftar. Silakan masuk atau atur ulang kata sandi."))
-    user = User(name=name.strip(), email=email, password_hash=hash_password(password))
+    # Hashed for a taken address too, so the answer takes as long either way.
+    password_hash = hash_password(password)
+    existing = get_user_by_email(email)
+    if existing is not None:
+        # The page says "check your e-mail" either way: registering must not reveal who has an account.
+        record_audit(None, "account.register_existing", existing)
+        send_registration_attempt_mail(existing)
+        return None
+    user = User(name=name.strip(), email=email, password_hash=password_hash)
     user.role_rows.append(UserRole(role="warga"))
     db.session.add(user)
     db.session.flush()
@@ -68,8 +72,18 @@ def register_user(name, email, password):
 
 def send_verification_mail(user):
     """Mail the account a link that proves the address belongs to them."""
-    link = url_for("accounts.verify_email", token=make_token(user, "verify"), _external=True)
-    send_mail(user.email, _("Verifikasi email Anda"), "verify_email", user=user, link=link)
+    link = public_url("accounts.verify_email", token=make_token(user, "verify"))
+    send_mail_safely(user.email, _("Verifikasi email Anda"), "verify_email", user=user, link=link)
+
+
+def send_registration_attempt_mail(user):
+    """Tell the owner of a taken address that someone tried to register with it."""
+    verify_link = None if user.is_verified else public_url("accounts.verify_email", token=make_token(user, "verify"))
+    send_mail_safely(
+        user.email, _("Ada yang mencoba mendaftar dengan email Anda"), "register_existing", user=user,
+        login_link=public_url("accounts.login"), reset_link=public_url("accounts.forgot_password"),
+        verify_link=verify_link,
+    )
 
 
 def verify_email(user):
@@ -79,27 +93,23 @@ def verify_email(user):
         record_audit(user, "account.verify_email", user)
 
 
-def authenticate(email, password, now=None):
-    """Return the user for a correct e-mail and password; count failures and lock after too many."""
+def authenticate(email, password, *, ip=None, known_device=False, now=None):
+    """Return the user for a correct e-mail and password; throttle repeated failures."""
     now = now or utcnow()
+    email = normalize_email(email)
+    until = throttle.blocked_until(email, ip, now, known_device=known_device)
+    if until is not None:
+        raise LoginThrottled(until)
     user = get_user_by_email(email)
     if user is None or user.is_deleted:
-        password_matches(None, password)
-        raise LoginFailed(_("Email atau kata sandi salah."))
-    if user.locked_until and user.locked_until > now:
-        raise AccountLocked(user.locked_until)
-    if not password_matches(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= current_app.config["LOGIN_LOCK_AFTER"]:
-            user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-            user.failed_logins = 0
-            record_audit(None, "account.locked", user, after={"until": user.locked_until.isoformat()})
-            raise AccountLocked(user.locked_until)
+        user = None
+    # An unknown address costs the same hash check as a known one: timing tells nothing.
+    if not password_matches(user.password_hash if user else None, password):
+        throttle.record_failure(email, ip, now)
         raise LoginFailed(_("Email atau kata sandi salah."))
     if not user.is_verified:
         raise EmailNotVerified(_("Email Anda belum diverifikasi. Buka tautan di email verifikasi, atau minta tautan baru."))
-    user.failed_logins = 0
-    user.locked_until = None
+    throttle.clear_failures(email, ip)
     user.last_login_at = now
     return user
 
@@ -109,17 +119,16 @@ def send_password_reset(email):
     user = get_user_by_email(email)
     if user is None or user.is_deleted:
         return None
-    link = url_for("accounts.reset_password", token=make_token(user, "reset"), _external=True)
-    send_mail(user.email, _("Atur ulang kata sandi"), "reset_password", user=user, link=link)
+    link = public_url("accounts.reset_password", token=make_token(user, "reset"))
+    send_mail_safely(user.email, _("Atur ulang kata sandi"), "reset_password", user=user, link=link)
     return user
 
 
-def set_password(user, password, *, actor=None, reason="account.password_change"):
-    """Set a new password; old sessions, remember-me cookies and reset links stop working."""
+def set_password(user, password, *, actor=None, reason="account.password_change", keep_session=None):
+    """Set a new password; every other session, remember-me cookie and reset link stops working."""
     user.password_hash = hash_password(password)
-    user.session_version += 1
-    user.failed_logins = 0
-    user.locked_until = None
+    user.session_version += 1  # reset links carry the version: they become single-use
+    sessions.end_all_sessions(user, keep=keep_session)
     record_audit(actor or user, reason, user)
 
 
@@ -127,6 +136,13 @@ def reset_password(user, password):
     """Finish a reset: the link proved the address, so the e-mail counts as verified too."""
     set_password(user, password, reason="account.password_reset")
     verify_email(user)
+
+
+def sign_out_everywhere(user):
+    """End every session of the user, on every device; return how many ended."""
+    ended = sessions.end_all_sessions(user)
+    record_audit(user, "account.sign_out_everywhere", user, after={"sessions": ended})
+    return ended
 
 
 class HandleTaken(AccountError):
@@ -163,6 +179,7 @@ def delete_account(user):
     user.email_notifications = False
     user.deleted_at = utcnow()
     user.session_version += 1
+    sessions.end_all_sessions(user)
     user.role_rows.clear()
     if user.asn_profile is not None:
         user.asn_profile.user_id = None

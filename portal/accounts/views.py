@@ -1,10 +1,10 @@
 import json
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from portal.accounts import bp, services
+from portal.accounts import bp, services, sessions, throttle
 from portal.accounts.forms import (
     ChangePasswordForm,
     DeleteAccountForm,
@@ -13,15 +13,39 @@ from portal.accounts.forms import (
     ProfileForm,
     RegisterForm,
     ResetPasswordForm,
+    SignOutEverywhereForm,
 )
 from portal.accounts.passwords import password_matches
 from portal.accounts.tokens import InvalidToken, user_from_token
+from portal.db import utcnow
 from portal.extensions import db, limiter
 from portal.web import safe_next_url
 
 
 def _login_rate_limit():
     return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _sign_in(user, remember):
+    """Start a fresh session for the user on this browser: new server-side session, new CSRF token."""
+    # Session fixation: nothing from before the login carries over, the CSRF token included;
+    # only the language choice does.
+    lang = session.get("lang")
+    session.clear()
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    if lang:
+        session["lang"] = lang
+    sessions.start_session(user, device=sessions.device_summary(request.headers.get("User-Agent")))
+    db.session.commit()
+    login_user(user, remember=remember)
+
+
+def _sign_out():
+    """End this browser's session: its row goes, so a replayed session or remember-me cookie fails."""
+    if current_user.is_authenticated:
+        sessions.end_session(current_user.session_token)
+        db.session.commit()
+    logout_user()
 
 
 @bp.route("/daftar", methods=["GET", "POST"])
@@ -31,13 +55,10 @@ def register():
         return redirect(url_for("main.home"))
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
-            user = services.register_user(form.name.data, form.email.data, form.password.data)
-        except services.EmailTaken as error:
-            form.email.errors.append(str(error))
-        else:
-            db.session.commit()
-            return render_template("accounts/check_email.html", email=user.email), 201
+        # A taken address gets the same page; its owner gets a mail instead (no account probing).
+        services.register_user(form.name.data, form.email.data, form.password.data)
+        db.session.commit()
+        return render_template("accounts/check_email.html", email=services.normalize_email(form.email.data)), 201
     return render_template("accounts/register.html", form=form), 422 if form.errors else 200
 
 
@@ -76,28 +97,54 @@ def login():
         return redirect(safe_next_url(request.args.get("next")))
     form = LoginForm()
     status = 200
+    headers = {}
     if form.validate_on_submit():
+        email = services.normalize_email(form.email.data)
+        known = throttle.is_known_device(request.cookies.get(throttle.KNOWN_DEVICE_COOKIE), email)
         try:
-            user = services.authenticate(form.email.data, form.password.data)
+            user = services.authenticate(email, form.password.data, ip=request.remote_addr, known_device=known)
         except services.AccountError as error:
-            db.session.commit()  # keep the failure count and any lock
+            db.session.commit()  # keep the failure counts
             form.form_errors.append(str(error))
-            status = 401 if isinstance(error, services.LoginFailed) else 403
+            if isinstance(error, services.LoginThrottled):
+                status = 429
+                headers["Retry-After"] = str(max(1, int((error.until - utcnow()).total_seconds()) + 1))
+            else:
+                status = 401 if isinstance(error, services.LoginFailed) else 403
         else:
-            db.session.commit()
-            login_user(user, remember=form.remember.data)
+            _sign_in(user, remember=form.remember.data)
             flash(_("Selamat datang, %(name)s.", name=user.name), "success")
-            return redirect(safe_next_url(request.args.get("next")))
+            response = redirect(safe_next_url(request.args.get("next")))
+            response.set_cookie(
+                throttle.KNOWN_DEVICE_COOKIE, throttle.known_device_value(email),
+                max_age=throttle.KNOWN_DEVICE_DAYS * 86400, httponly=True, samesite="Lax",
+                secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+            )
+            return response
     elif form.errors:
         status = 422
-    return render_template("accounts/login.html", form=form), status
+    return render_template("accounts/login.html", form=form), status, headers
 
 
 @bp.post("/keluar")
 def logout():
-    logout_user()
+    _sign_out()
     flash(_("Anda sudah keluar."), "success")
     return redirect(url_for("main.home"))
+
+
+@bp.post("/profil/keluar-semua")
+@login_required
+def sign_out_everywhere():
+    form = SignOutEverywhereForm()
+    if not form.validate_on_submit():
+        flash(_("Formulir sudah kedaluwarsa. Muat ulang halaman lalu coba lagi."), "error")
+        return redirect(url_for("accounts.profile"))
+    services.sign_out_everywhere(current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    flash(_("Anda sudah keluar dari semua perangkat. Silakan masuk lagi."), "success")
+    return redirect(url_for("accounts.login"))
 
 
 @bp.route("/lupa-sandi", methods=["GET", "POST"])
@@ -123,7 +170,7 @@ def reset_password(token):
     if form.validate_on_submit():
         services.reset_password(user, form.password.data)
         db.session.commit()
-        logout_user()
+        _sign_out()  # whoever is signed in on this browser
         flash(_("Kata sandi sudah diganti. Silakan masuk dengan kata sandi baru."), "success")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_password.html", form=form, user=user), 422 if form.errors else 200
@@ -147,9 +194,14 @@ def profile():
             db.session.commit()
             flash(_("Profil sudah disimpan."), "success")
             return redirect(url_for("accounts.profile"))
+    return _profile_page(form, ChangePasswordForm(formdata=None)), 422 if form.errors else 200
+
+
+def _profile_page(form, password_form):
     return render_template(
-        "accounts/profile.html", form=form, password_form=ChangePasswordForm(formdata=None)
-    ), 422 if form.errors else 200
+        "accounts/profile.html", form=form, password_form=password_form,
+        sign_out_form=SignOutEverywhereForm(formdata=None), session_count=sessions.count_sessions(current_user),
+    )
 
 
 @bp.post("/profil/sandi")
@@ -161,14 +213,12 @@ def change_password():
         if not password_matches(current_user.password_hash, form.current_password.data):
             form.current_password.errors.append(_("Kata sandi saat ini salah."))
         else:
-            services.set_password(current_user, form.password.data)
+            # This session stays signed in; every other device has to sign in again.
+            services.set_password(current_user, form.password.data, keep_session=current_user.session_token)
             db.session.commit()
-            login_user(current_user._get_current_object())  # the session version changed: keep this session signed in
             flash(_("Kata sandi sudah diganti. Perangkat lain perlu masuk lagi."), "success")
             return redirect(url_for("accounts.profile"))
-    return render_template(
-        "accounts/profile.html", form=ProfileForm(obj=current_user), password_form=form
-    ), 422
+    return _profile_page(ProfileForm(obj=current_user), form), 422
 
 
 @bp.get("/profil/ekspor")

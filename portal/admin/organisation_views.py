@@ -27,6 +27,7 @@ from portal.organisation.queries import (
     list_units_with_counts,
     search_asn_profiles,
 )
+from portal.pagination import paginate
 from portal.permissions import can_manage_organisation, require
 
 ASN_PER_PAGE = 25
@@ -176,7 +177,7 @@ def asn_list():
     form.set_unit_choices(list_unit_choices())
     valid = form.validate()
     query = search_asn_profiles(form.q.data, form.unit.data) if valid else search_asn_profiles()
-    page = db.paginate(query, per_page=ASN_PER_PAGE)
+    page = paginate(query, per_page=ASN_PER_PAGE, error_out=True)
     filtered = valid and bool(form.q.data or form.unit.data)
     return render_template("organisation/asn_list.html", form=form, page=page, filtered=filtered), 200 if valid else 422
 

@@ -23,6 +23,7 @@ from portal.admin.queries import (
 from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.organisation.models import AsnProfile, Service, Unit
+from portal.pagination import paginate
 from portal.permissions import can_change_role, can_manage_roles, can_view_audit_log, require
 
 USERS_PER_PAGE = 25
@@ -61,7 +62,7 @@ def users():
     form = UserSearchForm()
     valid = form.validate()
     query = search_users(form.q.data, form.role.data) if valid else search_users()
-    page = db.paginate(query, per_page=USERS_PER_PAGE)
+    page = paginate(query, per_page=USERS_PER_PAGE, error_out=True)
     return render_template(
         "admin/users.html", form=form, page=page, role_labels=ROLE_LABELS, filtered=valid and bool(form.q.data or form.role.data)
     ), 200 if valid else 422
@@ -135,7 +136,7 @@ def audit_log():
         query = search_audit_log(form.action.data, form.target_type.data, form.target_id.data)
     else:
         query = search_audit_log()
-    page = db.paginate(query, per_page=AUDIT_PER_PAGE)
+    page = paginate(query, per_page=AUDIT_PER_PAGE, error_out=True)
     filtered = valid and bool(form.action.data or form.target_type.data or form.target_id.data)
     return render_template("admin/audit_log.html", form=form, page=page, filtered=filtered), 200 if valid else 422
 

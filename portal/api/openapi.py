@@ -47,8 +47,22 @@ SPEC = {
             }}},
         "/v1/feedback/{tracking_number}": {"get": {
             "summary": "Status publik sebuah masukan",
-            "parameters": [{"name": "tracking_number", "in": "path", "required": True, "schema": {"type": "string", "example": "SBY-2026-000123"}}],
-            "responses": {"200": _json({"$ref": "#/components/schemas/FeedbackPublic"}), "404": _error("Nomor tidak ditemukan")}}},
+            "description": "Sama persis dengan yang ditampilkan halaman /lacak/{nomor} kepada peminta yang sama. "
+                           "Judul, isi dan jawaban resmi masukan tidak publik hanya tampil dengan `kunci` (kunci "
+                           "pribadi dari tautan pelapor); catatan yang ditulis pelapor (alasan membuka kembali) juga. "
+                           "Tidak pernah memuat nama, kontak atau foto pelapor. Dibatasi per klien bersama /lacak.",
+            "parameters": [
+                {"name": "tracking_number", "in": "path", "required": True, "schema": {"type": "string", "example": "SBY-2026-000123"}},
+                {"name": "kunci", "in": "query", "required": False,
+                 "description": "Kunci pribadi dari tautan pelapor (`…/lacak/{nomor}?kunci=…`); kunci yang salah "
+                                "diperlakukan seperti tanpa kunci.",
+                 "schema": {"type": "string", "maxLength": 200}},
+            ],
+            "responses": {
+                "200": _json({"$ref": "#/components/schemas/FeedbackPublic"}),
+                "404": _error("Nomor tidak ditemukan"),
+                "429": _error("Terlalu banyak permintaan"),
+            }}},
         "/v1/units/{slug}/ikm": {"get": {"summary": "IKM perangkat daerah per periode", "parameters": IKM_PARAMS,
                                          "responses": {"200": _json({"$ref": "#/components/schemas/Ikm"}), "404": _error("Tidak ditemukan"), "422": _error("Periode tidak sah")}}},
         "/v1/services/{slug}/ikm": {"get": {"summary": "IKM layanan per periode", "parameters": IKM_PARAMS,
@@ -84,7 +98,8 @@ SPEC = {
             "slug": {"type": "string"}, "name": {"type": "string"},
             "services": {"type": "array", "items": {"type": "object", "properties": {"slug": {"type": "string"}, "name": {"type": "string"}}}}}},
         "FeedbackIn": {"type": "object", "required": ["unit", "type", "title", "body"], "properties": {
-            "unit": {"type": "string"}, "service": {"type": "string", "nullable": True},
+            "unit": {"type": "string", "minLength": 1, "description": "Slug perangkat daerah (wajib, tidak kosong)"},
+            "service": {"type": "string", "nullable": True},
             "type": {"type": "string", "enum": ["keluhan", "saran", "apresiasi"]},
             "title": {"type": "string", "minLength": 5, "maxLength": 200},
             "body": {"type": "string", "minLength": 10, "maxLength": 5000},
@@ -99,9 +114,22 @@ SPEC = {
             "unit": {"type": "string"}, "service": {"type": "string", "nullable": True},
             "title": {"type": "string", "nullable": True}, "body": {"type": "string", "nullable": True},
             "created_at": {"type": "string", "format": "date-time"},
+            "deadline_at": {"type": "string", "format": "date-time", "nullable": True,
+                            "description": "Tenggat yang berjalan pada status saat ini"},
+            "rejected_reason": {"type": "string", "nullable": True},
             "history": {"type": "array", "items": {"type": "object", "properties": {
-                "status": {"type": "string"}, "at": {"type": "string", "format": "date-time"}, "note": {"type": "string", "nullable": True}}}},
-            "answer": {"type": "object", "nullable": True}, "url": {"type": "string"}}},
+                "status": {"type": "string"}, "at": {"type": "string", "format": "date-time"},
+                "note": {"type": "string", "nullable": True,
+                         "description": "Tanpa kunci, catatan yang ditulis pelapor diganti keterangan umum"}}}},
+            "answer": {"type": "object", "nullable": True,
+                       "description": "Jawaban resmi terbaru; untuk masukan tidak publik hanya dengan kunci",
+                       "properties": {
+                           "body": {"type": "string"}, "answered_at": {"type": "string", "format": "date-time"},
+                           "by": {"type": "object", "properties": {
+                               "name": {"type": "string"}, "jabatan": {"type": "string"}, "unit": {"type": "string"}}},
+                           "rating": {"type": "integer", "nullable": True, "minimum": 1, "maximum": 5,
+                                      "description": "Penilaian pelapor; hanya dengan kunci"}}},
+            "url": {"type": "string"}}},
         "SearchResults": {"type": "object", "required": ["query", "total", "page", "pages", "results", "facets"], "properties": {
             "query": {"type": "string"}, "total": {"type": "integer"}, "page": {"type": "integer"},
             "pages": {"type": "integer"}, "per_page": {"type": "integer"},
@@ -128,6 +156,33 @@ SPEC = {
             "mutu": {"type": "string", "nullable": True}}},
     }},
 }
+
+
+# Every request is refused with 400 when any text in it holds a NUL character (PostgreSQL cannot
+# store one) or its JSON nests too deep (portal/web.py); say so on every operation and every string.
+NO_NUL = r"^[^\u0000]*$"
+REFUSED_INPUT = _error("Isian mengandung karakter NUL, atau JSON terlalu dalam bertingkat")
+
+
+def _forbid_nul(schema):
+    if not isinstance(schema, dict) or "$ref" in schema:
+        return
+    if schema.get("type") == "string" and "pattern" not in schema and "enum" not in schema:
+        schema["pattern"] = NO_NUL
+    for child in (*schema.get("properties", {}).values(), schema.get("items")):
+        _forbid_nul(child)
+
+
+def _document_refused_input(spec):
+    for path in spec["paths"].values():
+        for operation in path.values():
+            operation["responses"].setdefault("400", REFUSED_INPUT)
+            for parameter in operation.get("parameters", []):
+                _forbid_nul(parameter["schema"])
+    _forbid_nul(spec["components"]["schemas"]["FeedbackIn"])
+
+
+_document_refused_input(SPEC)
 
 
 @bp.get("/openapi.json")

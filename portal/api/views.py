@@ -2,16 +2,21 @@ from datetime import date
 
 from flask import jsonify, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.api import bp
+from portal.converters import parse_int
 from portal.errors import error_response
-from portal.extensions import db, limiter
+from portal.extensions import db
 from portal.feedback import queries, services
 from portal.feedback.ikm import InvalidPeriod, compute_ikm, parse_period
+from portal.feedback.limits import submit_limit, track_limit
 from portal.feedback.models import FEEDBACK_TYPES
+from portal.feedback.visibility import feedback_view
 from portal.organisation.models import Service, Unit
+from portal.pagination import MAX_PAGE
 
 FEEDBACK_LIMITS = {"title": (5, 200), "body": (10, 5000)}
 
@@ -34,22 +39,25 @@ def units():
     ])
 
 
-def _public_feedback(feedback):
-    # Never personal data: no name, contact, submitter or photo; the text only if made public.
-    event = services.latest_answer_event(feedback)
-    answer = feedback.answers[-1] if feedback.answers else None
+def _public_feedback(view):
+    # Exactly what /lacak/<number> and /masukan/<number> show this viewer (feedback_view decides for both):
+    # never name, contact, submitter or photo; text and answer only if public or with the private key.
+    feedback = view.feedback
+    answer = feedback.answers[-1] if feedback.answers and view.show_answer else None
+    event = view.answer_event if answer is not None else None
+    deadline = feedback.current_deadline
     return {
         "tracking_number": feedback.tracking_number,
         "type": feedback.type,
         "status": feedback.status,
         "unit": feedback.unit.slug,
         "service": feedback.service.slug if feedback.service else None,
-        "title": feedback.title if feedback.is_public else None,
-        "body": feedback.body_md if feedback.is_public else None,
+        "title": feedback.title if view.show_text else None,
+        "body": feedback.body_md if view.show_text else None,
         "created_at": feedback.created_at.isoformat(),
-        "history": [
-            {"status": c.to_status, "at": c.created_at.isoformat(), "note": c.note} for c in feedback.history
-        ],
+        "deadline_at": deadline.isoformat() if deadline else None,
+        "rejected_reason": feedback.rejected_reason,
+        "history": [{"status": step.status, "at": step.at.isoformat(), "note": step.note} for step in view.history],
         "answer": None if answer is None else {
             "body": answer.body_md, "answered_at": answer.created_at.isoformat(),
             "by": {"name": answer.asn.name, "jabatan": answer.asn.jabatan, "unit": answer.asn.unit.name},
@@ -60,7 +68,7 @@ def _public_feedback(feedback):
 
 
 @bp.post("/v1/feedback")
-@limiter.limit(lambda: "20 per minute")
+@submit_limit
 def create_feedback():
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
@@ -118,8 +126,10 @@ def create_feedback():
 
 
 @bp.get("/v1/feedback/<number>")
+@track_limit
 def get_feedback(number):
-    return jsonify(_public_feedback(queries.get_feedback_or_404(number)))
+    feedback = queries.get_feedback_or_404(number)
+    return jsonify(_public_feedback(feedback_view(current_user, feedback, request.args.get("kunci"))))
 
 
 def _ikm_response(subject_key, subject, **filters):
@@ -153,16 +163,16 @@ def search_content():
     from portal.search import service as search_service
 
     args = request.args
-    raw_page = args.get("page", "1")
-    if not raw_page.isdigit() or int(raw_page) < 1:
-        return _unprocessable(_("Kolom page harus bilangan bulat mulai dari 1."), "page")
+    page = parse_int(args.get("page", "1"), minimum=1, maximum=MAX_PAGE)
+    if page is None:
+        return _unprocessable(_("Kolom page harus bilangan bulat dari 1 sampai %(n)s.", n=MAX_PAGE), "page")
     types = search_service.document_types()
     if args.get("type") and args["type"] not in types:
         return _unprocessable(_("Kolom type harus salah satu dari: %(types)s.", types=", ".join(types)), "type")
     if args.get("sort") and args["sort"] not in search_service.SORTS:
         return _unprocessable(_("Kolom sort harus relevance atau newest."), "sort")
     result = search_service.search(
-        args.get("q", ""), page=int(raw_page), sort=args.get("sort", "relevance"),
+        args.get("q", ""), page=page, sort=args.get("sort", "relevance"),
         filters=search_service.clean_filters(type=args.get("type"), unit=args.get("unit"), status=args.get("status")),
     )
     return jsonify(

@@ -1,16 +1,20 @@
 """Admin pages for the working-day calendar and the deadline policies."""
 
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import exc, select
 
 from portal.audit import record_audit
+from portal.converters import parse_int
 from portal.extensions import db
 from portal.feedback import queries
 from portal.feedback.forms import DeadlinePolicyForm, HolidayForm
 from portal.feedback.models import DeadlinePolicy
 from portal.forms import EmptyForm, choices
+from portal.periods import MAX_YEAR, MIN_YEAR
 from portal.permissions import can_manage_calendar, require
 from portal.workdays.models import HOLIDAY_KINDS, Holiday
 
@@ -36,10 +40,11 @@ def holidays():
             db.session.commit()
             flash(_("Hari libur %(name)s ditambahkan.", name=holiday.name), "success")
             return redirect(url_for("feedback_admin.holidays"), 303)
-    year = request.args.get("tahun", type=int)
+    # An unreadable year, or one no calendar of ours covers, lists every holiday (as no filter).
+    year = parse_int(request.args.get("tahun"), minimum=MIN_YEAR, maximum=MAX_YEAR)
     query = select(Holiday).order_by(Holiday.day)
     if year:
-        query = query.where(Holiday.day.between(f"{year}-01-01", f"{year}-12-31"))
+        query = query.where(Holiday.day.between(date(year, 1, 1), date(year, 12, 31)))
     return render_template("feedback/admin_holidays.html", form=form, holidays=db.session.scalars(query).all(),
                            kinds=HOLIDAY_KINDS, delete_form=EmptyForm()), 422 if form.errors else 200
 

@@ -14,6 +14,7 @@ from wtforms import (
 
 from portal.feedback.models import FEEDBACK_TYPES, SKM_ELEMENTS
 from portal.forms import EmptyForm, choices, email_address, length, max_length, required, strip
+from portal.idempotency import IdempotentFormMixin
 
 SCORE_CHOICES = [("1", _l("1 — Tidak baik")), ("2", _l("2 — Kurang baik")), ("3", _l("3 — Baik")), ("4", _l("4 — Sangat baik"))]
 SEX_CHOICES = [("", _l("Tidak ingin menjawab")), ("L", _l("Laki-laki")), ("P", _l("Perempuan"))]
@@ -55,7 +56,7 @@ class SurveyFields:
                 "occupation": self.occupation.data or None}
 
 
-class FeedbackSubmitForm(EmptyForm, SurveyFields):
+class FeedbackSubmitForm(IdempotentFormMixin, EmptyForm, SurveyFields):
     unit = SelectField(_l("Perangkat daerah"), validators=[required(_l("Pilih perangkat daerah."))])
     service = SelectField(_l("Layanan"))
     type = RadioField(_l("Jenis masukan"), choices=choices(FEEDBACK_TYPES.items()), validators=[required(_l("Pilih jenis masukan."))])

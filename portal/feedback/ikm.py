@@ -6,21 +6,19 @@ Means stay unrounded; only the final index is rounded, half-up to two decimals, 
 quality category is read from that displayed value.
 """
 
-import calendar
-import re
-from dataclasses import dataclass
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from flask_babel import gettext as _
 from sqlalchemy import case, delete, func, insert, literal_column, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from portal import periods
 from portal.extensions import db
 from portal.feedback.models import SKM_ELEMENTS, SkmDailyTotal, SkmResponse
+from portal.periods import InvalidPeriod, Period  # noqa: F401  (re-exported: the IKM pages catch InvalidPeriod)
 
 ELEMENT_CODES = [code for code, _label in SKM_ELEMENTS]
+IKM_KINDS = ("year", "quarter", "month")  # SKM is reported per year, quarter or month
 
 # PermenPANRB 14/2017, tabel nilai persepsi, interval IKM, nilai konversi IKM, mutu dan kinerja.
 CATEGORIES = [
@@ -31,32 +29,9 @@ CATEGORIES = [
 ]
 
 
-class InvalidPeriod(ValueError):
-    """The period is not YYYY, YYYY-MM or YYYY-Qn."""
-
-
-@dataclass(frozen=True)
-class Period:
-    label: str
-    start: date
-    end: date  # inclusive
-
-
 def parse_period(text):
-    """Read '2026', '2026-07' or '2026-Q3' into a Period, or raise InvalidPeriod."""
-    text = (text or "").strip().upper()
-    if match := re.fullmatch(r"(\d{4})", text):
-        year = int(match[1])
-        return Period(text, date(year, 1, 1), date(year, 12, 31))
-    if match := re.fullmatch(r"(\d{4})-Q([1-4])", text):
-        year, quarter = int(match[1]), int(match[2])
-        first = 3 * quarter - 2
-        return Period(text, date(year, first, 1), date(year, first + 2, calendar.monthrange(year, first + 2)[1]))
-    if match := re.fullmatch(r"(\d{4})-(\d{2})", text):
-        year, month = int(match[1]), int(match[2])
-        if 1 <= month <= 12:
-            return Period(text, date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]))
-    raise InvalidPeriod(_("Periode harus berbentuk TTTT, TTTT-BB, atau TTTT-Qn, misalnya 2026, 2026-07, atau 2026-Q3."))
+    """Read '2026', '2026-07' or '2026-Q3' into a Period, or raise InvalidPeriod (portal/periods.py)."""
+    return periods.parse_period(text, kinds=IKM_KINDS)
 
 
 def round_half_up(value, places="0.01"):

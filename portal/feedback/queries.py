@@ -1,6 +1,10 @@
 """Read-only queries for feedback pages."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from flask import abort
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, select
 from sqlalchemy.orm import selectinload
 
@@ -8,6 +12,7 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.feedback.models import Feedback
 from portal.organisation.models import AsnProfile, Service, Unit
+from portal.pagination import paginate
 from portal.workdays.calendar import wib_day_bounds
 
 OPEN_STATUSES = ("diterima", "diverifikasi", "diproses", "ditindaklanjuti")
@@ -39,7 +44,7 @@ def list_public_feedback(*, unit=None, service=None, type=None, status=None, per
         start, end = wib_day_bounds(period.start, period.end)
         query = query.where(Feedback.created_at >= start, Feedback.created_at < end)
     query = query.order_by(Feedback.created_at.desc(), Feedback.id.desc())
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return paginate(query, page=page, per_page=per_page)
 
 
 def list_inbox(user, *, status=None, mine=False, page=1, per_page=25):
@@ -58,13 +63,13 @@ def list_inbox(user, *, status=None, mine=False, page=1, per_page=25):
         query = query.where(Feedback.status == status)
     # Items with a running deadline first (NULLs last on both databases), then the oldest.
     query = query.order_by(deadline.is_(None), deadline, Feedback.created_at)
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return paginate(query, page=page, per_page=per_page)
 
 
 def list_my_feedback(user, page=1):
     """The signed-in resident's own feedback, newest first."""
     query = select(Feedback).where(Feedback.submitter_id == user.id).order_by(Feedback.created_at.desc())
-    return db.paginate(query, page=page, per_page=20, error_out=False)
+    return paginate(query, page=page, per_page=20)
 
 
 def unit_asn_choices(unit_id):
@@ -85,8 +90,28 @@ def is_overdue(feedback, now=None):
     return deadline is not None and deadline < (now or utcnow())
 
 
-def public_history(feedback):
-    """The status steps, without who took them (no personal data on public pages)."""
-    return [(c.created_at, c.to_label, c.note) for c in feedback.history]
+@dataclass(frozen=True)
+class HistoryStep:
+    at: datetime
+    status: str
+    label: str
+    note: str | None
+
+
+# Steps the resident takes with a note in their own words (the reopen reason). UU 27/2022: what a
+# resident writes may name them or their illness, so only the owner and the staff read it.
+RESIDENT_NOTE_STEPS = {("ditindaklanjuti", "diproses"), ("selesai", "diproses")}
+RESIDENT_NOTE_PUBLIC = _l("Dibuka kembali oleh pelapor.")
+
+
+def public_history(feedback, *, show_resident_notes=False):
+    """The status steps without who took them; the resident's own notes only when allowed."""
+    steps = []
+    for change in feedback.history:
+        note = change.note
+        if (change.from_status, change.to_status) in RESIDENT_NOTE_STEPS and not show_resident_notes:
+            note = str(RESIDENT_NOTE_PUBLIC)
+        steps.append(HistoryStep(change.created_at, change.to_status, str(change.to_label), note))
+    return steps
 
 

@@ -25,11 +25,13 @@ from portal.feedback.models import (
     FeedbackStatusChange,
     SkmResponse,
 )
-from portal.mailer import send_mail
+from portal.links import public_url
+from portal.mailer import send_mail_safely
 from portal.markup import render_markdown
 from portal.notifications.services import notify
 from portal.organisation.models import AsnProfile
 from portal.responses import services as responses
+from portal.uploads import clean_upload_name
 from portal.workdays.calendar import add_calendar_days, add_working_days, wib_date, working_days_between
 
 SOURCE = "feedback"
@@ -152,7 +154,8 @@ def store_attachment(feedback, upload):
     folder.mkdir(parents=True, exist_ok=True)
     (folder / stored_name).write_bytes(data)
     attachment = FeedbackAttachment(
-        feedback=feedback, stored_name=stored_name, original_name=(upload.filename or "foto")[:200],
+        feedback=feedback, stored_name=stored_name,
+        original_name=clean_upload_name(upload.filename, extension=extension, fallback="foto"),
         content_type=content_type, size=len(data),
     )
     db.session.add(attachment)
@@ -217,14 +220,15 @@ def submit_feedback(*, unit, service=None, type, title, body, kelurahan=None, vi
     db.session.flush()
     address = feedback.contact_email or (submitter.email if submitter else None)
     if address:
-        send_mail(address, _("Masukan Anda diterima: %(number)s", number=feedback.tracking_number), "feedback_receipt",
+        # SMTP down or a full outbox disk must not lose the resident's report: logged, not raised.
+        send_mail_safely(address, _("Masukan Anda diterima: %(number)s", number=feedback.tracking_number), "feedback_receipt",
                   feedback=feedback, link=private_link(feedback, secret))
     return feedback, secret
 
 
 def private_link(feedback, secret):
     """The resident's private tracking link (rating, confirming, reopening without an account)."""
-    return url_for("feedback.track", number=feedback.tracking_number, kunci=secret, _external=True)
+    return public_url("feedback.track", number=feedback.tracking_number, kunci=secret)
 
 
 def _item_url(feedback):
@@ -354,8 +358,8 @@ def _tell_resident(feedback, message):
     if feedback.submitter is not None and not feedback.submitter.is_deleted:
         notify(feedback.submitter, "feedback", message, link)
     elif feedback.contact_email:
-        send_mail(feedback.contact_email, message[:120], "notification", user=None, message=message,
-                  link=url_for("feedback.track", number=feedback.tracking_number, _external=True))
+        send_mail_safely(feedback.contact_email, message[:120], "notification", user=None, message=message,
+                         link=public_url("feedback.track", number=feedback.tracking_number))
 
 
 def auto_close_answered(now=None):

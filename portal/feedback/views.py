@@ -2,7 +2,8 @@ from flask import abort, flash, redirect, render_template, request, send_file, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from portal import permissions
+from portal import idempotency, permissions
+from portal.converters import parse_id
 from portal.db import utcnow
 from portal.extensions import db
 from portal.feedback import bp, queries, services
@@ -18,9 +19,12 @@ from portal.feedback.forms import (
     TrackForm,
 )
 from portal.feedback.ikm import InvalidPeriod, compute_ikm, parse_period
+from portal.feedback.limits import submit_limit, track_limit
 from portal.feedback.models import FEEDBACK_TYPES, SKM_ELEMENTS, STATUSES, FeedbackAttachment
+from portal.feedback.visibility import feedback_view
 from portal.forms import choices
 from portal.organisation.models import AsnProfile, Service, Unit
+from portal.pagination import page_arg
 from portal.permissions import require
 from portal.workdays.calendar import wib_date
 
@@ -34,10 +38,12 @@ def _service_choices():
 
 
 def _lookup(model, raw_id):
-    return db.session.get(model, int(raw_id)) if raw_id and str(raw_id).isdigit() else None
+    row_id = parse_id(raw_id)
+    return db.session.get(model, row_id) if row_id is not None else None
 
 
 @bp.route("/masukan/kirim", methods=["GET", "POST"])
+@submit_limit
 def submit():
     form = FeedbackSubmitForm()
     form.unit.choices = _unit_choices()
@@ -46,6 +52,8 @@ def submit():
         form.unit.data = request.args.get("unit", "")
         form.service.data = request.args.get("layanan", "")
     if form.validate_on_submit():
+        if first := idempotency.first_result(form):
+            return redirect(first, 303)
         unit, service = _lookup(Unit, form.unit.data), _lookup(Service, form.service.data)
         signed_in = current_user if current_user.is_authenticated else None
         try:
@@ -65,7 +73,10 @@ def submit():
         except services.FeedbackError as error:
             form.service.errors.append(str(error))
         else:
-            db.session.commit()
+            # A resubmission goes to the public tracking page: the private key is shown only once.
+            track_url = url_for("feedback.track", number=feedback.tracking_number)
+            if first := idempotency.commit_once(form, "feedback.submit", track_url, signed_in):
+                return redirect(first, 303)
             # The private link is shown once: only this browser session can read it, only now.
             session["feedback_secret"] = {"number": feedback.tracking_number, "secret": secret}
             return redirect(url_for("feedback.submitted", number=feedback.tracking_number), 303)
@@ -97,7 +108,7 @@ def public_list():
     page = queries.list_public_feedback(
         unit=unit, service=service, type=args.get("jenis") if args.get("jenis") in FEEDBACK_TYPES else None,
         status=args.get("status") if args.get("status") in STATUSES else None, period=period,
-        page=args.get("page", 1, type=int),
+        page=page_arg(),
     )
     return render_template("feedback/public_list.html", page=page, units=queries.all_units(), services=queries.all_services(),
                            types=FEEDBACK_TYPES, statuses=STATUSES, period_error=period_error)
@@ -106,12 +117,14 @@ def public_list():
 @bp.get("/masukan/<number>")
 def detail(number):
     feedback = queries.get_feedback_or_404(number)
-    if not permissions.can_see_feedback_text(current_user, feedback):
+    view = feedback_view(current_user, feedback, request.args.get("kunci"))
+    if not view.show_text:
         return redirect(url_for("feedback.track", number=feedback.tracking_number))
-    return render_template("feedback/detail.html", feedback=feedback, history=queries.public_history(feedback))
+    return render_template("feedback/detail.html", feedback=feedback, view=view)
 
 
 @bp.get("/lacak")
+@track_limit
 def track_lookup():
     form = TrackForm(request.args)
     if request.args and form.validate():
@@ -120,20 +133,20 @@ def track_lookup():
 
 
 @bp.get("/lacak/<number>")
+@track_limit
 def track(number):
     feedback = queries.get_feedback_or_404(number)
-    secret = request.args.get("kunci", "")
-    owner = services.secret_matches(feedback, secret) or permissions.is_feedback_submitter(current_user, feedback)
-    event = services.latest_answer_event(feedback) if owner else None
+    view = feedback_view(current_user, feedback, request.args.get("kunci"))
+    secret = view.secret
     return render_template(
-        "feedback/track.html", feedback=feedback, history=queries.public_history(feedback), owner=owner, secret=secret,
-        event=event, rate_form=RateForm(formdata=None, kunci=secret), reopen_form=ReopenForm(formdata=None, kunci=secret),
+        "feedback/track.html", feedback=feedback, view=view,
+        rate_form=RateForm(formdata=None, kunci=secret), reopen_form=ReopenForm(formdata=None, kunci=secret),
         confirm_form=ConfirmForm(formdata=None, kunci=secret),
     )
 
 
 def _owner_or_403(feedback, secret):
-    if not (services.secret_matches(feedback, secret) or permissions.is_feedback_submitter(current_user, feedback)):
+    if not feedback_view(current_user, feedback, secret).owner:
         abort(403)
 
 
@@ -161,6 +174,7 @@ def _actor():
 
 
 @bp.post("/lacak/<number>/nilai")
+@track_limit
 def rate(number):
     return _resident_action(
         number, RateForm,
@@ -170,12 +184,14 @@ def rate(number):
 
 
 @bp.post("/lacak/<number>/konfirmasi")
+@track_limit
 def confirm(number):
     return _resident_action(number, ConfirmForm, lambda fb, form: services.confirm_feedback(fb, actor=_actor()),
                             _("Masukan ditandai selesai. Terima kasih."))
 
 
 @bp.post("/lacak/<number>/buka-kembali")
+@track_limit
 def reopen(number):
     return _resident_action(number, ReopenForm, lambda fb, form: services.reopen_feedback(fb, form.reason.data, actor=_actor()),
                             _("Masukan dibuka kembali dan dikembalikan kepada petugas."))
@@ -184,7 +200,7 @@ def reopen(number):
 @bp.get("/masukan/saya")
 @login_required
 def mine():
-    return render_template("feedback/mine.html", page=queries.list_my_feedback(current_user, request.args.get("page", 1, type=int)))
+    return render_template("feedback/mine.html", page=queries.list_my_feedback(current_user, page_arg()))
 
 
 @bp.get("/masukan/kotak")
@@ -192,7 +208,7 @@ def mine():
 def inbox():
     require(permissions.can_use_feedback_inbox(current_user))
     page = queries.list_inbox(current_user, status=request.args.get("status"), mine=request.args.get("saya") == "1",
-                              page=request.args.get("page", 1, type=int))
+                              page=page_arg())
     return render_template("feedback/inbox.html", page=page, statuses=STATUSES, is_overdue=queries.is_overdue)
 
 
@@ -286,7 +302,9 @@ def attachment(attachment_id):
     path = services.attachment_path(item)
     if not path.exists():
         abort(404)
-    response = send_file(path, mimetype=item.content_type, download_name=item.original_name, max_age=0)
+    # Photos open in the browser; anything else (a PDF) only downloads, so it never runs in our origin.
+    response = send_file(path, mimetype=item.content_type, download_name=item.original_name, max_age=0,
+                         as_attachment=not item.content_type.startswith("image/"))
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

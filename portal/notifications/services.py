@@ -2,13 +2,13 @@
 
 import logging
 
-from flask import url_for
 from flask_login import current_user
 from sqlalchemy import func, select, update
 
 from portal.db import utcnow
 from portal.extensions import db
-from portal.mailer import send_mail
+from portal.links import public_path_url
+from portal.mailer import send_mail_safely
 from portal.notifications.models import Notification
 
 log = logging.getLogger("portal.notifications")
@@ -21,12 +21,9 @@ def notify(user, kind, message, url, *, email=True):
     notification = Notification(user_id=user.id, kind=kind, message=message[:300], url=url)
     db.session.add(notification)
     if email and user.email_notifications and user.is_verified:
-        try:
-            send_mail(user.email, message[:120], "notification", user=user, message=message,
-                      link=url_for("main.home", _external=True).rstrip("/") + url)
-        except OSError:
-            # A mail server hiccup must not undo the post that triggered it; the bell still works.
-            log.exception("notification mail failed", extra={"user_id": user.id})
+        # A mail server hiccup must not undo the post that triggered it; the bell still works.
+        send_mail_safely(user.email, message[:120], "notification", user=user, message=message,
+                         link=public_path_url(url))
     return notification
 
 

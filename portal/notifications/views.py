@@ -8,15 +8,16 @@ from portal.extensions import db
 from portal.notifications import bp
 from portal.notifications.models import Notification
 from portal.notifications.services import mark_all_read
+from portal.pagination import paginate
 from portal.web import safe_next_url
 
 
 @bp.get("/")
 @login_required
 def index():
-    page = db.paginate(
+    page = paginate(
         select(Notification).where(Notification.user_id == current_user.id).order_by(Notification.created_at.desc()),
-        per_page=30,
+        per_page=30, error_out=True,
     )
     return render_template("notifications/index.html", page=page)
 

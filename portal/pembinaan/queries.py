@@ -32,6 +32,7 @@ from sqlalchemy.orm import selectinload
 from portal.db import utcnow
 from portal.extensions import db
 from portal.organisation.models import AsnProfile, Unit
+from portal.pagination import paginate
 from portal.pembinaan.models import (
     DevelopmentGoal,
     Evaluation,
@@ -437,11 +438,11 @@ def load_record(profile, period, page=1, now=None):
         .order_by(DevelopmentGoal.status == "selesai", DevelopmentGoal.due_on, DevelopmentGoal.id)
     ).all()
     start, end = period.bounds()
-    events = db.paginate(
+    events = paginate(
         select(ResponseEvent).where(
             ResponseEvent.asn_id == profile.id, ResponseEvent.answered_at >= start, ResponseEvent.answered_at < end
         ).order_by(ResponseEvent.answered_at.desc(), ResponseEvent.id.desc()),
-        page=page, per_page=EVENTS_PER_PAGE, error_out=False, count=True,
+        page=page, per_page=EVENTS_PER_PAGE,
     )
     contests = latest_contests([event.id for event in events.items])
     return Record(

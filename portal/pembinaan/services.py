@@ -17,6 +17,7 @@ from portal.accounts.models import User, UserRole
 from portal.audit import record_audit
 from portal.db import utcnow
 from portal.extensions import db
+from portal.links import public_url
 from portal.mailer import send_mail
 from portal.notifications.services import notify, notify_many
 from portal.organisation.models import AsnProfile
@@ -44,6 +45,7 @@ from portal.pembinaan.predicate import (
     PREDICATES,
     derive_predicate,
 )
+from portal.uploads import clean_upload_name
 from portal.workdays.calendar import DAY_SECONDS, wib_date
 
 log = logging.getLogger("portal.pembinaan")
@@ -185,7 +187,7 @@ def add_training(actor, profile, *, title, organiser, form, starts_on, ends_on, 
         folder = certificate_folder()
         folder.mkdir(parents=True, exist_ok=True)
         (folder / stored).write_bytes(data)
-        training.certificate_name = (certificate.filename or f"sertifikat.{extension}")[:200]
+        training.certificate_name = clean_upload_name(certificate.filename, extension=extension, fallback="sertifikat")
         training.certificate_stored = stored
         training.certificate_type = content_type
     db.session.add(training)
@@ -585,7 +587,7 @@ def pending_summary_mails(period):
 def mail_period_summary(summary, now=None):
     """Mail a stored summary to the ASN and their atasan, then mark it sent; return the recipients."""
     profile = summary.asn
-    link = url_for("pembinaan.record", asn_id=profile.id, periode=summary.period, _external=True)
+    link = public_url("pembinaan.record", asn_id=profile.id, periode=summary.period)
     recipients = []
     people = [(profile.user, False)]
     if profile.supervisor is not None:

@@ -8,8 +8,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal import permissions
+from portal.converters import parse_id
 from portal.errors import error_response
 from portal.extensions import db
+from portal.pagination import page_arg
 from portal.pembinaan import bp, charts, queries, services
 from portal.pembinaan.forms import (
     CadenceForm,
@@ -122,7 +124,7 @@ def record(asn_id):
     profile = queries.get_asn_or_404(asn_id)
     require(permissions.can_view_pembinaan_record(current_user, profile))
     period = _period_arg("year")
-    data = queries.load_record(profile, period, page=request.args.get("page", 1, type=int))
+    data = queries.load_record(profile, period, page=page_arg())
     services.record_view(current_user, profile, detail={"period": period.label})
     suggestions = services.suggestions_for(data)
     goal_forms = {goal.id: GoalStatusForm(formdata=None, prefix=f"rencana-{goal.id}", status=goal.status
@@ -205,7 +207,9 @@ def certificate(training_id):
         abort(404)
     services.record_view(current_user, profile, "certificate", {"training_id": training.id})
     db.session.commit()
-    response = send_file(path, mimetype=training.certificate_type, download_name=training.certificate_name, max_age=0)
+    # A PDF downloads instead of opening in our origin (its scripts and forms stay out of the portal).
+    response = send_file(path, mimetype=training.certificate_type, download_name=training.certificate_name, max_age=0,
+                         as_attachment=not (training.certificate_type or "").startswith("image/"))
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -534,9 +538,10 @@ def _unit_arg():
     raw = request.args.get("unit", "").strip()
     if not raw:
         return None
-    if not raw.isdigit():
+    unit_id = parse_id(raw)
+    if unit_id is None:
         raise BadQuery(_("Perangkat daerah tidak dikenal. Pilih dari daftar."))
-    return int(raw)
+    return unit_id
 
 
 @bp.get("/hr")

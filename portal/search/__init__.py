@@ -21,6 +21,10 @@ DEFAULTS = {
     # PostgreSQL: keep facet counts ready for stems in at least this many documents (chosen at
     # each reindex); rarer words are counted when searched, which is cheap for them.
     "SEARCH_COUNTED_STEMS_FROM": 2000,
+    # /healthz answers 503 when the oldest undrained outbox row is older than this (seconds) or
+    # more rows than this wait: the drainer is stuck and search shows stale or withdrawn content.
+    "SEARCH_OUTBOX_MAX_LAG_SECONDS": 300,
+    "SEARCH_OUTBOX_MAX_PENDING": 10000,
 }
 
 

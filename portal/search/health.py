@@ -21,7 +21,21 @@ def search_index_health(index_dir):
     except Exception as exc:  # any failure to open means the index is unhealthy
         return {"status": "error", "detail": type(exc).__name__}
     report.update(_outbox())
+    _judge_lag(report)
     return report
+
+
+def _judge_lag(report):
+    # A stuck drainer leaves search showing withdrawn (e.g. newly hidden) content: unhealthy.
+    if not has_app_context() or report.get("status") != "ok":
+        return
+    max_lag = current_app.config.get("SEARCH_OUTBOX_MAX_LAG_SECONDS")
+    max_pending = current_app.config.get("SEARCH_OUTBOX_MAX_PENDING")
+    lag, pending = report.get("oldest_pending_seconds"), report.get("pending")
+    if max_lag is not None and lag is not None and lag > max_lag:
+        report.update(status="error", detail="outbox_lag", max_lag_seconds=max_lag)
+    elif max_pending is not None and pending is not None and pending > max_pending:
+        report.update(status="error", detail="outbox_backlog", max_pending=max_pending)
 
 
 def _outbox():

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from portal.extensions import db, limiter
 from portal.organisation.models import Unit
+from portal.pagination import page_arg
 from portal.search import bp
 from portal.search.service import SORTS, clean_filters, search, suggest_titles
 
@@ -19,7 +20,7 @@ def index():
     result = None
     if "q" in args:
         result = search(args.get("q", ""), filters=filters, sort=args.get("sort", "relevance"),
-                        page=args.get("page", 1, type=int) or 1)
+                        page=page_arg())
     units = db.session.execute(select(Unit.slug, Unit.name).order_by(Unit.name)).all()
     return render_template("search/index.html", result=result, filters=filters, units=units, sorts=SORTS,
                            query=args.get("q", ""), sort=args.get("sort", "relevance"))

@@ -1,6 +1,7 @@
 from datetime import datetime, timezone
 
 from portal.web import wib
+from tests.conftest import session_id_for
 
 
 def test_indonesian_is_the_default_language(client):
@@ -27,7 +28,7 @@ def test_language_choice_is_saved_on_the_account(client, db, make_user, login):
     # A new session of the same account starts in English.
     other = client.application.test_client()
     with other.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = session_id_for(user)
     assert '<html lang="en">' in other.get("/").get_data(as_text=True)
 
 

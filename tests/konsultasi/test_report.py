@@ -117,3 +117,21 @@ def test_csv_and_report_are_closed_before_closing(client, login, world, make_con
     login(world.moderator)
     assert client.get(f"/konsultasi/{consultation.id}/laporan").status_code == 403
     assert client.get(f"/konsultasi/{consultation.id}/laporan.csv").status_code == 403
+
+
+def test_refused_and_unmoderated_questions_are_counted_but_their_text_is_not_published(client, login, db, world, finished):
+    consultation, _comments, asks = finished
+    login(world.moderator)
+    assert client.post(f"/konsultasi/{consultation.id}/tahap/laporan").status_code == 303
+    login(world.citizen)
+    html = client.get(f"/konsultasi/{consultation.id}/laporan").get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(client.get(f"/konsultasi/{consultation.id}/laporan.csv").data.decode("utf-8-sig"),
+                                       newline="")))
+    feed = client.get(f"/konsultasi/{consultation.id}/tanya-jawab.json").get_data(as_text=True)
+    for text in (html, str(rows), feed):
+        assert "Pertanyaan nomor 2?" not in text  # refused
+        assert "Pertanyaan yang tidak pernah dimoderasi?" not in text
+    assert "Pertanyaan nomor 0?" in html and "Pertanyaan nomor 3?" in html  # approved ones stay
+    refused = next(row for row in rows if row[-1] == f"pertanyaan-{asks[2].id}")
+    assert refused[4] == "Tidak ditanggapi" and refused[7] == "Di luar topik." and "ditolak" in refused[3]
+    assert html.count(f'data-report-item="pertanyaan-{asks[2].id}"') == 1 and "Di luar topik." in html
