@@ -75,7 +75,7 @@ THREADS = [
                 "yang perlu dibawa?",
         "replies": [
             ("warga", 30, "Biasanya diumumkan kader posyandu di grup RW, coba ditanyakan ke Bu RT."),
-            ("resmi", 100, "Mohon maaf atas keterlambatan jawaban kami. Imunisasi MR di Posyandu Ketabang dilaksanakan "
+            ("resmi", 200, "Mohon maaf atas keterlambatan jawaban kami. Imunisasi MR di Posyandu Ketabang dilaksanakan "
                            "setiap Selasa minggu kedua, pukul 08.00–11.00. Bawa buku KIA dan pastikan anak dalam "
                            "keadaan sehat. Bila terlewat, imunisasi bisa dilakukan di Puskesmas Ketabang setiap hari "
                            "kerja."),
@@ -278,7 +278,7 @@ LONG_REPLIES = [
     "Kalau rute baru dibuka, tolong informasinya lewat aplikasi GoBis juga.",
 ]
 
-SPAM = "Jual obat pelangsing ampuh, hubungi 0812-0000-0000 sekarang juga!"
+SPAM = "Jual obat pelangsing ampuh, pesan lewat tautan di profil sekarang juga!"
 
 
 def _when(spec, now, rng, copy):

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import DELETED_NAME
@@ -150,8 +150,34 @@ class PostRevision(db.Model):
     title: Mapped[str | None] = mapped_column(String(200))
     replaced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     editor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # A moderator erased this version's text (e.g. a NIK the author had removed); the row stays
+    # so the history still shows that an edit happened.
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    purged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
-    editor = relationship("User")
+    editor = relationship("User", foreign_keys=[editor_id])
+
+    @property
+    def is_purged(self):
+        return self.purged_at is not None
+
+
+class ThreadEscalation(db.Model):
+    """An overdue thread reported up the chain; unique per level, so cron reruns send nothing twice.
+
+    DOMAIN.md §4, as feedback's Escalation: level 1 the assignee's atasan, level 2 the unit head.
+    The deadline never moves (it runs from the opening), so one row per level is enough.
+    """
+
+    __tablename__ = "forum_thread_escalations"
+    __table_args__ = (UniqueConstraint("thread_id", "level"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("forum_threads.id", ondelete="CASCADE"))
+    level: Mapped[int]
+    deadline_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    notified_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class PostVote(db.Model):

@@ -104,6 +104,15 @@ def get_post_or_404(post_id):
     return post
 
 
+def get_revision_or_404(revision_id):
+    """Return an earlier version of a post, with its post and thread, or abort with 404."""
+    revision = db.session.get(PostRevision, revision_id) if _sane_id(revision_id) else None
+    if revision is None:
+        abort(404)
+    get_post_or_404(revision.post_id)  # a deleted thread takes its history with it
+    return revision
+
+
 def get_flag_or_404(flag_id):
     """Return the report, or abort with 404."""
     flag = db.session.get(Flag, flag_id) if _sane_id(flag_id) else None
@@ -254,7 +263,7 @@ class Waiting:
     """One row of "Perlu ditanggapi": the assignment, how long it has waited, and whether it is late."""
 
     assignment: Assignment
-    waited: object  # timedelta since it was assigned
+    waited: object  # timedelta since the thread opened: its deadline runs from then (DOMAIN.md §4)
     overdue: bool
 
 
@@ -274,8 +283,12 @@ def needs_response(asn, page=1, now=None):
         .order_by(Assignment.assigned_at, Assignment.id)
         .limit(PER_PAGE).offset((page - 1) * PER_PAGE)
     ).all()
+    # A reassigned thread has waited since it opened, not since it reached this officer.
+    opened = dict(db.session.execute(
+        select(Thread.id, Thread.created_at).where(Thread.id.in_([row.item_id for row in rows]))
+    ).all()) if rows else {}
     items = [
-        Waiting(assignment=row, waited=now - row.assigned_at,
+        Waiting(assignment=row, waited=now - opened.get(row.item_id, row.assigned_at),
                 overdue=row.deadline_at is not None and row.deadline_at < now)
         for row in rows
     ]

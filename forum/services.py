@@ -15,9 +15,19 @@ from slugify import slugify
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from forum.models import FLAG_REASONS, Category, Flag, Post, PostRevision, PostVote, Thread, ThreadFollow
+from forum.models import (
+    FLAG_REASONS,
+    Category,
+    Flag,
+    Post,
+    PostRevision,
+    PostVote,
+    Thread,
+    ThreadEscalation,
+    ThreadFollow,
+)
 from portal import permissions
-from portal.accounts.models import User
+from portal.accounts.models import User, UserRole
 from portal.audit import record_audit
 from portal.db import utcnow
 from portal.extensions import db
@@ -25,7 +35,10 @@ from portal.feedback.deadlines import deadlines_for
 from portal.markup import render_markdown
 from portal.notifications.services import notify_many
 from portal.organisation.models import AsnProfile
+from portal.personal_text import ALL_KINDS, find_personal_data, personal_data_message
 from portal.responses import services as responses
+from portal.responses.escalation import escalation_levels, level2_working_days, unit_head
+from portal.responses.models import Assignment
 from portal.web import wib
 from portal.workdays.calendar import add_working_days
 
@@ -119,6 +132,15 @@ def answer_deadline(category, service_id, now):
     return add_working_days(now, days)
 
 
+def thread_deadline(thread):
+    """Return the thread's answer deadline: counted from its opening, whoever answers it later.
+
+    DOMAIN.md §4: the resident has waited since they asked; handing the thread to another ASN or
+    unit never gives the city more time (issue 12 point 17).
+    """
+    return answer_deadline(thread.category, thread.service_id, thread.created_at)
+
+
 def _insert_ignore(model, **values):
     """Insert a row unless its key exists already; return whether it was inserted.
 
@@ -153,6 +175,21 @@ def _text(value, limit, field, empty_message):
     return value
 
 
+def refuse_personal_data(value, field, kinds=ALL_KINDS):
+    """Raise InvalidInput on `field` when published text holds a NIK, phone number or e-mail address.
+
+    UU 27/2022 (PDP) Pasal 16, DOMAIN.md §6: the forum is public. An ASN's official answer may
+    give the unit's own phone or e-mail, so it is checked for NIK only (kinds=("nik",)).
+    """
+    findings = find_personal_data(value, kinds)
+    if findings:
+        raise InvalidInput(str(personal_data_message(findings)), field=field)
+    return value
+
+
+OFFICIAL_KINDS = ("nik",)
+
+
 def clean_pseudonym(value):
     """Return the pseudonym to show, or None for "use my name"; refuse ones that pass for the city."""
     value = " ".join(plain(value).split())
@@ -165,7 +202,7 @@ def clean_pseudonym(value):
         raise InvalidInput(
             _("Nama samaran tidak boleh memakai kata seperti admin, moderator, dinas, atau resmi."), field="pseudonym"
         )
-    return value
+    return refuse_personal_data(value, "pseudonym")
 
 
 def _user_snapshot(user):
@@ -305,6 +342,33 @@ def _notify_about_post(post, thread, actor):
         people = [person for person in by_kind[kind] if person.id not in told]
         told.update(person.id for person in people)
         notify_many(people, kind, messages[kind], url, exclude=actor)
+    return told
+
+
+def _unit_staff(unit_id):
+    """The signed-up ASN of a unit: everyone whose "Perlu ditanggapi" shows the unit's threads."""
+    return db.session.scalars(
+        select(User).join(AsnProfile, AsnProfile.user_id == User.id)
+        .where(AsnProfile.unit_id == unit_id, User.deleted_at.is_(None))
+        .order_by(AsnProfile.id)
+    ).all()
+
+
+def _notify_unit_of_thread(thread, actor, told=()):
+    """Tell the unit's ASN that a thread landed in their queue; once per person, never its author."""
+    unit = thread.category.unit
+    people = [person for person in _unit_staff(unit.id) if person.id not in told]
+    message = _("Utas \"%(title)s\" menunggu jawaban resmi %(unit)s paling lambat %(deadline)s.",
+                unit=unit.name, title=thread.title, deadline=wib(thread.deadline_at))
+    notify_many(people, "assignment", message, thread_path(thread), exclude=actor)
+
+
+def _moderators():
+    return db.session.scalars(
+        select(User).join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == "moderator", User.deleted_at.is_(None))
+        .order_by(User.id)
+    ).all()
 
 
 def follow_thread(user, thread, now=None):
@@ -328,9 +392,10 @@ def open_thread(user, category, *, title, body, service=None, kecamatan=None, ke
     """Open a thread with its first post; the category's unit must answer within the deadline."""
     now = now or utcnow()
     ensure_can_post(user, now)
-    title = _text(title, TITLE_MAX, "title", _("Tulis judul utas."))
-    body = _text(body, BODY_MAX, "body", _("Tulis isi utas."))
+    title = refuse_personal_data(_text(title, TITLE_MAX, "title", _("Tulis judul utas.")), "title")
+    body = refuse_personal_data(_text(body, BODY_MAX, "body", _("Tulis isi utas.")), "body")
     pseudonym = clean_pseudonym(pseudonym)
+    refuse_personal_data(plain(kelurahan), "kelurahan")
     if service is not None and service.unit_id != category.unit_id:
         raise InvalidInput(_("Layanan %(service)s bukan layanan %(unit)s. Pilih layanan dari kategori ini.",
                              service=service.name, unit=category.unit.name), field="service")
@@ -353,7 +418,8 @@ def open_thread(user, category, *, title, body, service=None, kecamatan=None, ke
     )
     follow_thread(user, thread, now)
     if notify:
-        _notify_about_post(post, thread, user)
+        told = _notify_about_post(post, thread, user)
+        _notify_unit_of_thread(thread, user, told)
     return thread
 
 
@@ -382,6 +448,7 @@ def reply(user, thread, body, *, official=False, quote_of=None, pseudonym=None, 
         raise NotAllowed(_("Hanya ASN %(unit)s yang dapat memberi jawaban resmi di kategori ini.",
                            unit=thread.category.unit.name), field="official")
     body = _text(body, BODY_MAX, "body", _("Tulis isi balasan."))
+    refuse_personal_data(body, "body", OFFICIAL_KINDS if official else ALL_KINDS)
     if official:
         pseudonym = None  # an official answer is given in the ASN's own name
     elif pseudonym:
@@ -424,15 +491,19 @@ def edit_post(user, post, body, *, title=None, now=None):
         raise NotAllowed(_("Anda tidak dapat mengubah pesan ini."))
     thread = post.thread
     body = _text(body, BODY_MAX, "body", _("Tulis isi pesan."))
+    refuse_personal_data(body, "body", OFFICIAL_KINDS if post.is_official else ALL_KINDS)
     new_title = _text(title, TITLE_MAX, "title", _("Tulis judul utas.")) if post.is_opening and title else None
+    if new_title is not None:
+        refuse_personal_data(new_title, "title")
     title_changed = new_title is not None and new_title != thread.title
     if body == post.body_md and not title_changed:
         return False
-    before = {"body_md": post.body_md, "title": thread.title if post.is_opening else None}
-    db.session.add(PostRevision(
+    revision = PostRevision(
         post_id=post.id, body_md=post.body_md, body_html=post.body_html, replaced_at=now, editor_id=user.id,
         title=thread.title if title_changed else None,
-    ))
+    )
+    db.session.add(revision)
+    db.session.flush()
     post.body_md = body
     post.body_html = render_markdown(body)
     post.edited_at = now
@@ -440,8 +511,34 @@ def edit_post(user, post, body, *, title=None, now=None):
     if title_changed:
         thread.title = new_title
     if user.id != post.author_id:
-        after = {"body_md": post.body_md, "title": thread.title if post.is_opening else None}
-        record_audit(user, "forum.post.edit", post, before=before, after=after)
+        # The earlier text lives in the revision only, never copied here: a moderator can purge it.
+        record_audit(user, "forum.post.edit", post, before={"revision_id": revision.id},
+                     after={"edit_count": post.edit_count, "title_changed": title_changed})
+    db.session.flush()
+    return True
+
+
+def purge_revision(moderator, revision, reason=None, now=None):
+    """Erase the text of an earlier version of a post (e.g. a NIK its author removed); return whether it changed.
+
+    UU 27/2022 (PDP) Pasal 43: personal data is erased when no longer needed. The row stays so the
+    history still shows that an edit happened; the audit entry names the version, never its text.
+    """
+    now = now or utcnow()
+    _ensure_moderator(moderator)
+    reason = _reason(reason, required=False)
+    if reason:
+        refuse_personal_data(reason, "reason")
+    if revision.purged_at is not None:
+        return False
+    had_title = revision.title is not None
+    revision.body_md = ""
+    revision.body_html = ""
+    revision.title = None
+    revision.purged_at, revision.purged_by_id = now, moderator.id
+    record_audit(moderator, "forum.revision.purge", revision,
+                 before={"post_id": revision.post_id, "purged": False, "had_title": had_title},
+                 after={"post_id": revision.post_id, "purged": True}, reason=reason)
     db.session.flush()
     return True
 
@@ -529,7 +626,7 @@ def rate_answer(user, post, rating, comment=None, now=None):
 
 
 def assign_thread(actor, thread, *, asn=None, now=None, notify=True):
-    """Give the thread to its unit or a named ASN of that unit, with a fresh answer deadline."""
+    """Give the thread to its unit or a named ASN of that unit; the deadline still runs from the opening."""
     now = now or utcnow()
     if not permissions.can_assign_thread(actor, thread):
         raise NotAllowed(_("Hanya moderator atau atasan di %(unit)s yang dapat menugaskan utas ini.",
@@ -539,7 +636,7 @@ def assign_thread(actor, thread, *, asn=None, now=None, notify=True):
         raise InvalidInput(_("%(name)s bukan ASN %(unit)s.", name=asn.name, unit=unit.name), field="target")
     previous = responses.current_assignment(SOURCE, ITEM_TYPE, thread.id)
     before = _assignment_snapshot(previous)
-    deadline = answer_deadline(thread.category, thread.service_id, now)
+    deadline = thread.deadline_at or thread_deadline(thread)
     assignment = responses.assign_item(
         source=SOURCE, item_type=ITEM_TYPE, item_id=thread.id, title=thread.title, url=thread_path(thread),
         unit=unit, asn=asn, assigned_by=actor, deadline_at=deadline, now=now,
@@ -561,10 +658,57 @@ def assign_thread(actor, thread, *, asn=None, now=None, notify=True):
     return assignment
 
 
+def escalate_overdue_threads(now=None):
+    """Report threads past their answer deadline up the chain, once per level; return the new escalations.
+
+    DOMAIN.md §4, the same ladder as feedback (portal/responses/escalation.py): the assignee's
+    atasan, then the unit head FEEDBACK_ESCALATION_LEVEL2_WORKING_DAYS working days later. A
+    unique row per (thread, level) makes a second cron run send nothing.
+    """
+    now = now or utcnow()
+    level2_after = level2_working_days()
+    overdue = db.session.scalars(
+        select(Thread).where(
+            Thread.deadline_at < now, Thread.has_official_answer.is_(False), Thread.status != "selesai",
+            Thread.deleted_at.is_(None), Thread.hidden_at.is_(None),
+        ).order_by(Thread.id)
+    ).all()
+    ids = [thread.id for thread in overdue] or [0]
+    done = {(row.thread_id, row.level) for row in db.session.scalars(
+        select(ThreadEscalation).where(ThreadEscalation.thread_id.in_(ids)))}
+    assignees = {row.item_id: row.asn for row in db.session.scalars(
+        select(Assignment).where(
+            Assignment.source == SOURCE, Assignment.item_type == ITEM_TYPE, Assignment.item_id.in_(ids),
+            Assignment.ended_at.is_(None), Assignment.answered_at.is_(None),
+        ).order_by(Assignment.assigned_at))}
+    created = []
+    heads = {}  # one lookup per unit, not per thread
+    for thread in overdue:
+        unit_id = thread.category.unit_id
+        if unit_id not in heads:
+            heads[unit_id] = unit_head(unit_id)
+        for level, person in escalation_levels(assignees.get(thread.id), heads[unit_id], thread.deadline_at, now,
+                                               level2_after):
+            if (thread.id, level) in done or person is None:
+                continue
+            escalation = ThreadEscalation(thread_id=thread.id, level=level, deadline_at=thread.deadline_at,
+                                          notified_user_id=person.user_id, created_at=now)
+            db.session.add(escalation)
+            created.append(escalation)
+            record_audit(None, "forum.thread.escalate", thread, after={"level": level, "to_asn": person.id})
+            if person.user is not None:
+                notify_many([person.user], "escalation",
+                            _("Utas \"%(title)s\" belum mendapat jawaban resmi dan melewati tenggat %(deadline)s. "
+                              "Mohon ditindaklanjuti.", title=thread.title, deadline=wib(thread.deadline_at)),
+                            thread_path(thread))
+    db.session.flush()
+    return created
+
+
 # ---------------------------------------------------------------- flags
 
 
-def flag_post(user, post, reason, detail=None, now=None):
+def flag_post(user, post, reason, detail=None, now=None, notify=True):
     """Report a post to the moderators; one open report per person per post."""
     if not permissions.can_flag(user, post):
         raise NotAllowed(_("Anda tidak dapat melaporkan pesan ini."))
@@ -578,9 +722,18 @@ def flag_post(user, post, reason, detail=None, now=None):
     )
     if open_flag is not None:
         raise AlreadyFlagged(_("Anda sudah melaporkan pesan ini. Moderator akan memeriksanya."))
+    others_open = db.session.scalar(
+        select(Flag.id).where(Flag.post_id == post.id, Flag.resolved_at.is_(None)).limit(1)
+    )
     flag = Flag(post_id=post.id, reporter_id=user.id, reason=reason, detail=detail, created_at=now or utcnow())
     db.session.add(flag)
     db.session.flush()
+    if notify and others_open is None:
+        # One bell per reported post while its reports are open, however many people report it.
+        notify_many(_moderators(), "moderation",
+                    _("Pesan di utas \"%(title)s\" dilaporkan: %(reason)s. Mohon diperiksa.",
+                      title=post.thread.title, reason=flag.reason_label),
+                    _path("forum.resolve_flag", flag_id=flag.id), exclude=user)
     return flag
 
 
@@ -623,7 +776,8 @@ def _reason(reason, required=True):
         raise InvalidInput(_("Tulis alasannya; alasan ini ditampilkan kepada warga."), field="reason")
     if len(reason) > REASON_MAX:
         raise InvalidInput(_("Maksimal %(max)d karakter.", max=REASON_MAX), field="reason")
-    return reason or None
+    # Moderators' reasons are shown where the post was: no resident's NIK, phone or e-mail there.
+    return refuse_personal_data(reason, "reason") or None
 
 
 def hide_post(moderator, post, reason, now=None):
@@ -696,16 +850,18 @@ def unpin_thread(moderator, thread):
 
 
 def _assign_to_unit(actor, thread, now):
-    deadline = answer_deadline(thread.category, thread.service_id, now)
+    # The new unit's own policy applies, counted from the opening: the deadline never moves later.
+    deadline = thread_deadline(thread)
     responses.assign_item(
         source=SOURCE, item_type=ITEM_TYPE, item_id=thread.id, title=thread.title, url=thread_path(thread),
         unit=thread.category.unit, asn=None, assigned_by=actor, deadline_at=deadline, now=now,
     )
     thread.deadline_at = deadline
+    _notify_unit_of_thread(thread, actor)
 
 
 def move_thread(moderator, thread, category, now=None):
-    """Move a thread to another category; an unanswered one goes to the new unit with a fresh deadline."""
+    """Move a thread to another category; an unanswered one goes to the new unit, deadline from the opening."""
     now = now or utcnow()
     _ensure_moderator(moderator)
     if category.id == thread.category_id:

@@ -40,6 +40,7 @@ from portal.permissions import (
     can_follow_thread,
     can_manage_forum_categories,
     can_moderate_forum,
+    can_purge_revision,
     can_rate_answer,
     can_see_needs_response,
     can_view_post_history,
@@ -163,7 +164,30 @@ def post_link(post_id):
 def post_history(post_id):
     post = queries.get_post_or_404(post_id)
     require(can_view_post_history(current_user, post))
-    return render_template("forum/history.html", post=post, revisions=queries.post_revisions(post))
+    return render_template("forum/history.html", post=post, revisions=queries.post_revisions(post),
+                           purge_form=OptionalReasonForm(formdata=None))
+
+
+@bp.post("/revisi/<int:revision_id>/hapus")
+@login_required
+def purge_revision(revision_id):
+    revision = queries.get_revision_or_404(revision_id)
+    require(can_moderate_forum(current_user))
+    back = url_for("forum.post_history", post_id=revision.post_id)
+    form = OptionalReasonForm()
+    if not form.validate_on_submit():
+        return refused(services.InvalidInput(_("Alasan maksimal %(max)d karakter.", max=services.REASON_MAX)),
+                       back=back)
+    if not can_purge_revision(current_user, revision):
+        flash(_("Isi versi ini sudah dihapus."), "warning")
+        return redirect(back, 303)
+    try:
+        services.purge_revision(current_user, revision, form.reason.data)
+    except services.ForumError as error:
+        return refused(error, back=back)
+    db.session.commit()
+    flash(_("Isi versi lama itu sudah dihapus dari riwayat. Tindakan ini tercatat di log audit."), "success")
+    return redirect(back, 303)
 
 
 # ---------------------------------------------------------------- writing

@@ -15,7 +15,7 @@ def init_app(app):
     from konsultasi import views  # noqa: F401  (views attach routes to the blueprint)
     from konsultasi.demo import seed_konsultasi
     from konsultasi.services import anonymise_account
-    from portal.accounts.services import ACCOUNT_DELETION_HOOKS
+    from portal.accounts.services import ACCOUNT_DELETION_HOOKS, register_personal_data
     from portal.demo import DEMO_SEEDERS
     from portal.web import add_nav_item
 
@@ -24,5 +24,7 @@ def init_app(app):
     # The hook lists are module-wide and create_app runs once per test: register once.
     if anonymise_account not in ACCOUNT_DELETION_HOOKS:
         ACCOUNT_DELETION_HOOKS.append(anonymise_account)
+    from konsultasi.personal_data import export_konsultasi_data  # UU 27/2022: the person's data download
+    register_personal_data(export=export_konsultasi_data)
     if seed_konsultasi not in DEMO_SEEDERS:
         DEMO_SEEDERS.append(seed_konsultasi)

@@ -1,4 +1,5 @@
-"""Demo konsultasi: one past with a published report, one live now, one upcoming with a waiting list.
+"""Demo konsultasi: one past with a published report, one closed awaiting its report, one live now,
+one upcoming with a waiting list.
 
 Idempotent: a consultation is looked up by its title and left alone when it exists. Rows are
 written directly (no mails, no notifications); answers still become response events.
@@ -19,10 +20,11 @@ from portal.responses.services import record_response
 PAST = "Dialog Publik Rancangan Perwali Layanan Puskesmas 24 Jam"
 LIVE = "Konsultasi Publik PPDB 2027"
 UPCOMING = "Forum Konsultasi Publik Pengelolaan Sampah"
+CLOSED = "Konsultasi Publik Penataan Parkir Tepi Jalan Umum"
 
 
 def seed_konsultasi(context):
-    """Add the three demo consultations that are not there yet."""
+    """Add the demo consultations that are not there yet."""
     moderator = context.users.get("moderator")
     if moderator is None or len(context.citizens) < 16:
         return
@@ -35,6 +37,8 @@ def seed_konsultasi(context):
             _seed_live(context, moderator, now)
         if not _exists(UPCOMING):
             _seed_upcoming(context, moderator, now)
+        if not _exists(CLOSED):
+            _seed_closed(context, moderator, now)
 
 
 def _exists(title):
@@ -252,3 +256,27 @@ def _seed_upcoming(context, moderator, now):
              now - timedelta(hours=20))
     _comment(c, s2, citizens[14], "Tiga kali seminggu kurang untuk kawasan padat seperti Tambaksari.",
              now - timedelta(hours=5))
+
+
+def _seed_closed(context, moderator, now):
+    """A session held yesterday: inputs are closed and the moderator still has to write the report."""
+    citizens = context.citizens
+    start = _at(now - timedelta(days=1), 9)
+    c = _consultation(
+        context, moderator, title=CLOSED, unit="dishub", topic="perhubungan", fmt="tatap_muka",
+        location="Kantor Dinas Perhubungan, Jl. Dukuh Menanggal No. 1", url=None, starts_at=start, hours=2,
+        capacity=40, document_title="Rancangan Peraturan Wali Kota tentang Parkir Tepi Jalan Umum",
+        description=("Menghimpun masukan warga tentang zona parkir tepi jalan, tarif progresif, dan pembayaran "
+                     "nontunai sebelum Perwali ditetapkan."),
+        phase="ditutup",
+    )
+    c.live_at, c.closed_at = start, start + timedelta(hours=2)
+    _speaker(c, context.asn["kadishub"], "Pemapar", 0)
+    (s1,) = _sections(c, [
+        ("Pasal 1 — Zona Parkir", "Parkir tepi jalan umum hanya di ruas yang ditetapkan sebagai zona parkir."),
+    ])
+    _register(c, citizens[:6], attended=5, at=start - timedelta(days=4))
+    _comment(c, s1, citizens[6], "Mohon ruas depan sekolah tidak dijadikan zona parkir pada jam antar-jemput.",
+             start - timedelta(days=2))
+    _question(c, citizens[7], "Apakah pembayaran parkir bisa memakai QRIS?", start + timedelta(minutes=20),
+              voters=citizens[0:3], moderator=moderator)

@@ -21,6 +21,11 @@ from konsultasi.queries import WHEN
 from portal.forms import EmptyForm, choices, length, max_length, required, strip
 from portal.idempotency import IdempotentFormMixin
 from portal.organisation.forms import optional_int
+from portal.personal_text import NoPersonalData
+
+# UU 27/2022: what a resident writes here is public, so it may hold no NIK, phone number or
+# e-mail address. A unit's official answer may give the unit's own phone or address, never a NIK.
+OFFICIAL_TEXT = ("nik",)
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -111,28 +116,30 @@ class SpeakerForm(EmptyForm):
 
 
 class CommentForm(EmptyForm):
-    body = TextAreaField(_l("Komentar Anda"), validators=[required(_l("Tulis komentar Anda.")), length(3, 3000)])
+    body = TextAreaField(_l("Komentar Anda"), validators=[required(_l("Tulis komentar Anda.")), length(3, 3000), NoPersonalData()])
 
 
 class ReasonForm(EmptyForm):
     reason = StringField(_l("Alasan"), filters=[strip],
                          validators=[required(_l("Tulis alasannya; alasan ini ditampilkan kepada publik.")),
-                                     max_length(500)])
+                                     max_length(500), NoPersonalData(kinds=OFFICIAL_TEXT)])
 
 
 class AnswerCommentForm(EmptyForm):
-    body = TextAreaField(_l("Jawaban resmi"), validators=[required(_l("Tulis jawaban Anda.")), length(3, 5000)])
+    body = TextAreaField(_l("Jawaban resmi"), validators=[required(_l("Tulis jawaban Anda.")), length(3, 5000),
+                                                                          NoPersonalData(kinds=OFFICIAL_TEXT)])
 
 
 class QuestionForm(IdempotentFormMixin, EmptyForm):
     body = TextAreaField(_l("Pertanyaan Anda"),
-                         validators=[required(_l("Tulis pertanyaan Anda.")), length(5, 500)])
+                         validators=[required(_l("Tulis pertanyaan Anda.")), length(5, 500), NoPersonalData()])
     anonymous = BooleanField(_l("Tampilkan sebagai Anonim kepada publik"))
 
 
 class AnswerQuestionForm(EmptyForm):
     asn_id = SelectField(_l("ASN yang menjawab"), coerce=optional_int, validators=[validators.Optional()])
-    answer = TextAreaField(_l("Jawaban tertulis"), validators=[validators.Optional(), max_length(5000)])
+    answer = TextAreaField(_l("Jawaban tertulis"), validators=[validators.Optional(), max_length(5000),
+                                                                            NoPersonalData(kinds=OFFICIAL_TEXT)])
 
     def set_asn_choices(self, profiles):
         """Offer these ASN profiles, after a "no ASN named" entry."""
@@ -143,7 +150,7 @@ class AnswerQuestionForm(EmptyForm):
 
 class SummaryForm(EmptyForm):
     summary = TextAreaField(_l("Ringkasan laporan"), validators=[required(_l("Tulis ringkasan laporan.")),
-                                                                 max_length(20000)])
+                                                                 max_length(20000), NoPersonalData(kinds=OFFICIAL_TEXT)])
 
 
 class ConsultationFilterForm(EmptyForm):
@@ -153,7 +160,7 @@ class ConsultationFilterForm(EmptyForm):
         csrf = False
 
     waktu = SelectField(_l("Waktu"), choices=choices([
-        ("akan-datang", _l("Akan datang")), ("berlangsung", _l("Berlangsung")), ("selesai", _l("Selesai")),
+        ("akan-datang", _l("Berlangsung dan akan datang")), ("berlangsung", _l("Berlangsung")), ("selesai", _l("Selesai")),
         ("draf", _l("Draf")),
     ]), default="akan-datang", validators=[validators.Optional()])
     unit = SelectField(_l("Perangkat daerah"), coerce=optional_int, validators=[validators.Optional()])

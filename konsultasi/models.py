@@ -155,6 +155,13 @@ class Consultation(db.Model):
         """Say whether this ASN profile is attached to the event as a speaker."""
         return asn_profile is not None and any(s.asn_id == asn_profile.id for s in self.speakers)
 
+    def speaker_for(self, user):
+        """Return the person's speaker row on this event (through their ASN profile), or None."""
+        profile = getattr(user, "asn_profile", None)
+        if profile is None:
+            return None
+        return next((s for s in self.speakers if s.asn_id == profile.id), None)
+
     def __repr__(self):
         return f"<Consultation {self.id} {self.phase}>"
 
@@ -233,12 +240,20 @@ class Section(db.Model):
 class _Authored:
     @property
     def display_name(self):
-        """The author's name as the public sees it."""
+        """The author's name as the public sees it: "Anonim" or the @handle, never the account name."""
         if self.author is None or self.author.is_deleted:
             return DELETED_NAME
         if getattr(self, "is_anonymous", False):
             return str(_l("Anonim"))
-        return self.author.name
+        # UU 27/2022 and the registration page's promise: the account name is not public.
+        return self.author.public_name
+
+    @property
+    def account_name(self):
+        """The author's @handle for moderators, shown even when the public sees "Anonim"."""
+        if self.author is None or self.author.is_deleted:
+            return DELETED_NAME
+        return self.author.public_name
 
 
 class Comment(_Authored, db.Model):

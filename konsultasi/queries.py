@@ -20,10 +20,11 @@ from konsultasi.models import (
     Speaker,
 )
 from portal.extensions import db
+from portal.permissions import can_answer_konsultasi_input, can_manage_consultation
 
-# Listing tabs: which phases each shows and in which order.
+# Listing tabs: which phases each shows. The default tab shows what is live now, then what is coming.
 WHEN = {
-    "akan-datang": ("diumumkan",),
+    "akan-datang": ("berlangsung", "diumumkan"),
     "berlangsung": ("berlangsung",),
     "selesai": ("ditutup", "laporan"),
     "draf": ("draf",),
@@ -76,7 +77,8 @@ def list_consultations(when="akan-datang", unit_id=None, topic=None):
         query = query.where(Consultation.topic == topic)
     if when == "selesai":
         return query.order_by(Consultation.starts_at.desc(), Consultation.id.desc())
-    return query.order_by(Consultation.starts_at, Consultation.id)
+    live_first = case((Consultation.phase == "berlangsung", 0), else_=1)
+    return query.order_by(live_first, Consultation.starts_at, Consultation.id)
 
 
 def list_my_registrations(user):
@@ -87,6 +89,21 @@ def list_my_registrations(user):
         .options(selectinload(Registration.consultation))
         .where(Registration.user_id == user.id)
         .order_by(case((Consultation.phase.in_(("diumumkan", "berlangsung")), 0), else_=1),
+                  Consultation.starts_at.desc())
+    ).all()
+
+
+def list_my_speaker_roles(user):
+    """List the events the person speaks at (through their ASN profile), the coming ones first."""
+    profile = getattr(user, "asn_profile", None)
+    if profile is None:
+        return []
+    return db.session.scalars(
+        select(Speaker)
+        .join(Speaker.consultation)
+        .options(selectinload(Speaker.consultation))
+        .where(Speaker.asn_id == profile.id)
+        .order_by(case((Consultation.phase.in_(("draf", "diumumkan", "berlangsung")), 0), else_=1),
                   Consultation.starts_at.desc())
     ).all()
 
@@ -154,6 +171,9 @@ def live_board(consultation, viewer, *, moderator=False):
     voted = voted_question_ids(viewer, consultation)
     viewer_id = getattr(viewer, "id", None)
     signed_in = bool(viewer_id)
+    # The unit's ASN and the speakers answer from the board itself; moderators also have the console.
+    answerer = consultation.is_moderation_open and (
+        can_answer_konsultasi_input(viewer, consultation) or can_manage_consultation(viewer))
 
     def item(q):
         own = q.author_id == viewer_id
@@ -171,6 +191,8 @@ def live_board(consultation, viewer, *, moderator=False):
             "answered_by": q.answered_by.name if q.answered_by else "",
             "now_answering": q.id == consultation.now_answering_id,
             "vote_url": url_for("konsultasi.question_vote", consultation_id=consultation.id, question_id=q.id),
+            "answer_url": url_for("konsultasi.question_answer", consultation_id=consultation.id, question_id=q.id)
+            if answerer and q.status == "disetujui" else "",
         }
 
     approved = [item(q) for q in questions if q.status == "disetujui"]

@@ -31,7 +31,9 @@ from portal.markup import plain_text, render_markdown
 from portal.notifications.services import notify
 from portal.organisation.models import AsnProfile
 from portal.organisation.nip import InvalidNip, normalize_nip
+from portal.personal_text import find_personal_data, personal_data_message
 from portal.responses.services import record_response
+from portal.web import wib
 
 log = logging.getLogger("portal.konsultasi")
 
@@ -130,6 +132,24 @@ class SectionHasComments(KonsultasiError):
 
 class CheckInClosed(KonsultasiError):
     pass
+
+
+class PersonalDataInText(KonsultasiError):
+    status = 400
+    field = "body"
+
+
+# UU 27/2022 (DOMAIN.md §6): a resident's comment or question is public, so it holds no NIK, phone
+# number or e-mail address; an official answer may give the unit's own contacts, never a NIK. The
+# forms check first; the services repeat it for the API, the CLI and the tests.
+RESIDENT_TEXT = ("nik", "phone", "email")
+OFFICIAL_TEXT = ("nik",)
+
+
+def _refuse_personal_data(text, kinds, field="body"):
+    findings = find_personal_data(text or "", kinds)
+    if findings:
+        raise PersonalDataInText(str(personal_data_message(findings)), field=field)
 
 
 # ---------------------------------------------------------------- consultation and lifecycle
@@ -396,11 +416,16 @@ def _fill_free_seats(consultation, now=None):
     return promoted
 
 
-def calendar_file(consultation, now=None):
-    """Return the consultation as an iCalendar (.ics) file, as bytes."""
+def calendar_file(consultation, now=None, *, for_participant=True):
+    """Return the consultation as an iCalendar (.ics) file, as bytes.
+
+    Anyone may add a public event to a calendar; the online meeting link is only in the
+    participants' copy (mailed at registration), as on the page.
+    """
     link = public_url("konsultasi.detail", consultation_id=consultation.id)
     host = link.split("/")[2] if "://" in link else "portal.surabaya.go.id"
     description = plain_text(consultation.description_md, limit=600)
+    online_url = consultation.online_url if for_participant and consultation.format != "tatap_muka" else None
     return build_ics(
         uid=f"konsultasi-{consultation.id}@{host}",
         dtstamp=now or utcnow(),
@@ -409,7 +434,7 @@ def calendar_file(consultation, now=None):
         summary=consultation.title,
         description=f"{description}\n\n{link}".strip(),
         location=consultation.location if consultation.format != "daring" else None,
-        url=consultation.online_url or link,
+        url=online_url or link,
     )
 
 
@@ -469,7 +494,25 @@ def add_speaker(actor, consultation, *, nip, role):
     consultation.speakers.append(speaker)
     db.session.flush()
     record_audit(actor, "konsultasi.speaker_add", consultation, after={"asn_id": profile.id, "role": speaker.role})
+    _notify_speaker(consultation, speaker)
     return speaker
+
+
+def _notify_speaker(consultation, speaker):
+    """Tell the ASN (bell and mail) that they speak at the event, and where to find it."""
+    user = speaker.asn.user
+    if user is None:  # an ASN profile without a portal account: nobody to tell
+        return
+    # A draft is visible to moderators only: until it is announced, the person's own list names it.
+    if consultation.phase == "draf":
+        path = url_for("konsultasi.mine", _anchor="narasumber")
+    else:
+        path = url_for("konsultasi.detail", consultation_id=consultation.id)
+    notify(user, "konsultasi",
+           _("Anda ditambahkan sebagai narasumber (%(role)s) pada konsultasi \"%(title)s\", %(when)s.",
+             role=speaker.role, title=consultation.title,
+             when=wib(consultation.starts_at, "d MMMM yyyy, HH.mm")),
+           path)
 
 
 def remove_speaker(actor, consultation, speaker):
@@ -531,6 +574,7 @@ def add_comment(user, section, body, now=None):
     consultation = section.consultation
     if not consultation.is_open_for_comments:
         raise CommentsClosed(_("Komentar untuk konsultasi ini sudah ditutup."))
+    _refuse_personal_data(body, RESIDENT_TEXT)
     comment = Comment(consultation_id=consultation.id, section_id=section.id, author_id=user.id,
                       body_md=body, body_html=render_markdown(body), created_at=now or utcnow())
     db.session.add(comment)
@@ -609,6 +653,7 @@ def answer_comment(actor, comment, body, now=None):
         raise ModerationClosed(_("Komentar konsultasi ini sudah tidak dapat dijawab."))
     if comment.is_answered:
         raise AlreadyAnswered(_("Komentar ini sudah dijawab."))
+    _refuse_personal_data(body, OFFICIAL_TEXT)
     asn = actor.asn_profile
     _check_answerer(consultation, asn)
     comment.answer_md = body
@@ -634,6 +679,7 @@ def submit_question(user, consultation, body, anonymous=False, now=None):
     """Add a question to the live session; it waits for a moderator before the public sees it."""
     if not consultation.is_live:
         raise QuestionsClosed(_("Pertanyaan hanya dapat diajukan saat konsultasi berlangsung."))
+    _refuse_personal_data(body, RESIDENT_TEXT)
     question = Question(consultation_id=consultation.id, author_id=user.id, body=body.strip(),
                         is_anonymous=bool(anonymous), status="menunggu", created_at=now or utcnow())
     db.session.add(question)
@@ -759,6 +805,7 @@ def answer_question(actor, question, *, asn=None, answer="", now=None):
     if question.status != "disetujui":
         raise QuestionNotApproved(_("Setujui pertanyaan ini terlebih dahulu sebelum menandainya dijawab."))
     _check_answerer(consultation, asn)
+    _refuse_personal_data(answer, OFFICIAL_TEXT, field="answer")
     answer = (answer or "").strip()
     question.status = "dijawab"
     question.answered_at = now

@@ -30,6 +30,7 @@ from konsultasi.queries import (
     list_attendance,
     list_consultations,
     list_my_registrations,
+    list_my_speaker_roles,
     list_questions,
     list_sections_with_comments,
     live_board,
@@ -132,7 +133,8 @@ def index():
 @bp.get("/saya")
 @login_required
 def mine():
-    return render_template("konsultasi/mine.html", registrations=list_my_registrations(current_user))
+    return render_template("konsultasi/mine.html", registrations=list_my_registrations(current_user),
+                           speaking=list_my_speaker_roles(current_user))
 
 
 # ---------------------------------------------------------------- create, edit, manage
@@ -293,7 +295,7 @@ def detail(consultation_id):
     registration = svc.get_registration(consultation, current_user)
     return render_template(
         "konsultasi/detail.html", consultation=consultation, registration=registration,
-        counts=registration_counts(consultation),
+        counts=registration_counts(consultation), speaker=consultation.speaker_for(current_user),
         waiting_ahead=_waiting_ahead(consultation, registration),
     )
 
@@ -337,8 +339,9 @@ def cancel(consultation_id):
 def calendar(consultation_id):
     consultation = _load(consultation_id)
     registration = svc.get_registration(consultation, current_user)
-    require(can_manage_consultation(current_user) or (registration is not None and registration.status == "terdaftar"))
-    return Response(svc.calendar_file(consultation), mimetype="text/calendar", headers={
+    # A public event is for anyone's calendar; the online link only in a participant's copy.
+    participant = can_manage_consultation(current_user) or (registration is not None and registration.status == "terdaftar")
+    return Response(svc.calendar_file(consultation, for_participant=participant), mimetype="text/calendar", headers={
         "Content-Disposition": f'attachment; filename="konsultasi-{consultation.id}.ics"'})
 
 
@@ -393,8 +396,11 @@ def comment_create(consultation_id, section_id):
     form = CommentForm()
     if form.validate_on_submit():
         comment, error = _commit(lambda: svc.add_comment(current_user, section, form.body.data))
-        if error is not None:
+        if error is not None and error.field is None:
             return _refused(error)
+        if error is not None:
+            _to_form(form, error)
+            return _render_document(consultation, {("comment", section.id): form}, 422)
         flash(_("Terima kasih, komentar Anda pada %(heading)s sudah tampil.", heading=section.heading), "success")
         return redirect(url_for("konsultasi.document", consultation_id=consultation.id,
                                 _anchor=f"komentar-{comment.id}"), 303)
@@ -481,8 +487,11 @@ def question_create(consultation_id):
         _question, error = _commit(lambda: svc.submit_question(
             current_user, consultation, form.body.data, form.anonymous.data),
             once=(form, "konsultasi.question_create", qa_url))
-        if error is not None:
+        if error is not None and error.field is None:
             return _refused(error)
+        if error is not None:
+            _to_form(form, error)
+            return _render_qa(consultation, form, 422)
         flash(_("Pertanyaan Anda terkirim dan menunggu moderasi. Setelah disetujui, pertanyaan tampil di daftar."),
               "success")
         return redirect(url_for("konsultasi.qa", consultation_id=consultation.id), 303)

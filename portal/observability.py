@@ -1,5 +1,6 @@
 """Operations: one structured log line per request, and /healthz."""
 
+import ipaddress
 import json
 import logging
 import sys
@@ -64,8 +65,7 @@ def register(app):
                     "path": request.path,
                     "status": response.status_code,
                     "duration_ms": round((time.perf_counter() - g.request_started) * 1000, 1),
-                    "user_id": current_user.id if current_user and current_user.is_authenticated else None,
-                    "ip": request.remote_addr,
+                    **_who(),
                 },
             )
         response.headers["X-Request-ID"] = g.get("request_id", "")
@@ -98,6 +98,40 @@ def register(app):
         checks = {"database": _database_health(), "search": search_index_health(app.config["SEARCH_INDEX_DIR"])}
         healthy = all(check["status"] == "ok" for check in checks.values())
         return jsonify(status="ok" if healthy else "error", checks=checks), 200 if healthy else 503
+
+
+# Submitting and following a report: the resident may have sent it anonymously (DOMAIN.md §6).
+REPORT_ENDPOINTS = {
+    "feedback.submit", "feedback.submitted", "feedback.track_lookup", "feedback.track", "feedback.detail",
+    "feedback.rate", "feedback.confirm", "feedback.reopen", "api.create_feedback", "api.get_feedback",
+}
+
+
+def keep_request_anonymous():
+    """Mark this request as one about an anonymous report: its log line names no account and no IP."""
+    g.anonymous_report = True
+
+
+def truncated_ip(address):
+    """Keep only the network part of an address (IPv4 /24, IPv6 /48): enough to spot abuse, not a person."""
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return None
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)
+
+
+def _who():
+    # UU 27/2022 and DOMAIN.md §6: an anonymous report stores no identity, so the request log must
+    # not tie an account or an IP address to the report it created or to the follow-up with its
+    # private key. Other submission and tracking requests keep only a truncated address.
+    user_id = current_user.id if current_user and current_user.is_authenticated else None
+    if g.get("anonymous_report"):
+        return {"user_id": None, "ip": None}
+    if request.endpoint in REPORT_ENDPOINTS:
+        return {"user_id": user_id, "ip": truncated_ip(request.remote_addr)}
+    return {"user_id": user_id, "ip": request.remote_addr}
 
 
 # Pages holding one person's data (UU 27/2022 PDP): the development record, feedback handling,

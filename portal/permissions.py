@@ -173,6 +173,12 @@ def can_assign_feedback(user, feedback):
     return (is_atasan(user) and _asn_of_unit(user, feedback.unit_id)) or is_moderator(user)
 
 
+def can_take_feedback(user, feedback):
+    """Say whether the user may take this verified, unassigned item to answer it (any ASN of its unit)."""
+    return (_asn_of_unit(user, feedback.unit_id) and feedback.assigned_asn_id is None
+            and feedback.status in ("diverifikasi", "diproses"))
+
+
 def can_answer_feedback(user, feedback):
     """Say whether the user is the ASN assigned to answer this item."""
     return is_asn(user) and feedback.assigned_asn_id == user.asn_profile.id and feedback.status == "diproses"
@@ -255,10 +261,21 @@ def can_delete_post(user, post):
 
 
 def can_view_post_history(user, post):
-    """Say whether the person may read the post's earlier versions (hidden or deleted posts: moderators only)."""
+    """Say whether the person may read the post's earlier versions: its author and moderators only.
+
+    UU 27/2022 (PDP): what an author removed (often a NIK or phone number) stays removed for
+    everyone else. Hidden or deleted posts: moderators only.
+    """
+    if is_moderator(user):
+        return True
     if post.deleted_at is not None or post.hidden_at is not None or post.thread.deleted_at is not None:
-        return is_moderator(user)
-    return True
+        return False
+    return is_signed_in(user) and not user.is_deleted and post.author_id == user.id
+
+
+def can_purge_revision(user, revision):
+    """Say whether the person may erase the text of an earlier version of a post (moderators)."""
+    return is_moderator(user) and revision.purged_at is None
 
 
 def can_vote(user, post):

@@ -60,6 +60,7 @@ class ProfileForm(EmptyForm):
     name = StringField(_l("Nama"), filters=[strip], validators=[required(), length(2, 120)])
     handle = StringField(
         _l("Nama pengguna publik"), filters=[strip, lambda v: v.lower().lstrip("@") if isinstance(v, str) else v],
+        # The pattern here; reserved names in services.handle_problem (checked only when it changes).
         validators=[required(), validators.Regexp(r"^[a-z0-9_]{3,30}$", message=_l("3–30 huruf kecil, angka, atau garis bawah."))],
     )
     locale = SelectField(

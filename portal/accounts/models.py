@@ -1,5 +1,6 @@
 """User accounts and their roles."""
 
+import secrets
 from datetime import datetime
 
 from flask_login import AnonymousUserMixin, UserMixin
@@ -30,7 +31,7 @@ class User(UserMixin, db.Model):
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # A public handle for @mentions, made from the name at registration.
+    # A public handle for @mentions: "warga" and random digits at first, changed by the person at will.
     handle: Mapped[str | None] = mapped_column(String(40), unique=True)
     locale: Mapped[str | None] = mapped_column(String(8))
     email_notifications: Mapped[bool] = mapped_column(default=True)
@@ -139,9 +140,40 @@ class Guest(AnonymousUserMixin):
         return False
 
 
-def _handle_base(name):
+# The default @handle says nothing about the person (UU 27/2022): "warga" and random digits.
+# A handle made from the name (@sariwulandari) would put the real name on every public page.
+DEFAULT_HANDLE_PREFIX = "warga"
+DEFAULT_HANDLE_DIGITS = 6
+
+
+def handle_from_name(name):
+    """Return the handle older versions made from a name ("Sari Wulandari" → "sariwulandari")."""
     base = slugify(name or "warga", separator="", lowercase=True)[:24]
     return base or "warga"
+
+
+def handle_reveals_name(handle, name):
+    """Say whether a handle is the one made from the name (the slug, maybe with a number after it)."""
+    base = handle_from_name(name)
+    if not handle or base == DEFAULT_HANDLE_PREFIX:
+        return False
+    return handle == base or (handle.startswith(base) and handle[len(base):].isdigit())
+
+
+def new_public_handle(session, taken=()):
+    """Return an unused handle that reveals nothing: "warga" and six random digits."""
+    taken = set(taken)
+    digits = DEFAULT_HANDLE_DIGITS
+    while True:
+        for _attempt in range(20):
+            candidate = f"{DEFAULT_HANDLE_PREFIX}{secrets.randbelow(10 ** digits):0{digits}d}"
+            if candidate in taken:
+                continue
+            with session.no_autoflush:
+                if session.scalar(select(User.id).where(User.handle == candidate)) is None:
+                    return candidate
+        # A million handles nearly all taken: longer numbers (the column holds 40 characters).
+        digits += 2
 
 
 @event.listens_for(Session, "before_flush")
@@ -150,13 +182,7 @@ def _give_new_users_a_handle(session, _context, _instances):
     new_users = [obj for obj in session.new if isinstance(obj, User) and not obj.handle]
     if not new_users:
         return
-    with session.no_autoflush:
-        for user in new_users:
-            base = _handle_base(user.name)
-            taken = set(session.scalars(select(User.handle).where(User.handle.like(f"{base}%"))))
-            taken |= {obj.handle for obj in session.new if isinstance(obj, User) and obj.handle}
-            candidate, n = base, 1
-            while candidate in taken:
-                n += 1
-                candidate = f"{base}{n}"
-            user.handle = candidate
+    taken = {obj.handle for obj in session.new if isinstance(obj, User) and obj.handle}
+    for user in new_users:
+        user.handle = new_public_handle(session, taken)
+        taken.add(user.handle)

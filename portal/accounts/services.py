@@ -1,9 +1,11 @@
 """Account operations. They flush but never commit: the caller commits once."""
 
+import re
+
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from portal.accounts import sessions, throttle
+from portal.accounts import personal_data, sessions, throttle
 from portal.accounts.models import DELETED_NAME, ROLES, User, UserRole
 from portal.accounts.passwords import hash_password, password_matches
 from portal.accounts.tokens import make_token
@@ -16,6 +18,17 @@ from portal.mailer import send_mail_safely
 # Functions called with the user when an account is deleted, so each capability can
 # anonymise its own content (forum posts keep their place, lose their author's identity).
 ACCOUNT_DELETION_HOOKS = []
+# Functions called with the user for the download of their data (UU 27/2022 Pasal 7): each
+# capability returns {section name: data} from its own personal_data.py.
+PERSONAL_DATA_EXPORTS = []
+
+
+def register_personal_data(*, export=None, erase=None):
+    """Add a capability's export section and erasure hook (once, though create_app runs per test)."""
+    if export is not None and export not in PERSONAL_DATA_EXPORTS:
+        PERSONAL_DATA_EXPORTS.append(export)
+    if erase is not None and erase not in ACCOUNT_DELETION_HOOKS:
+        ACCOUNT_DELETION_HOOKS.append(erase)
 
 
 class AccountError(Exception):
@@ -149,10 +162,33 @@ class HandleTaken(AccountError):
     pass
 
 
+class InvalidHandle(AccountError):
+    pass
+
+
+HANDLE_PATTERN = re.compile(r"[a-z0-9_]{3,30}")
+# Handles that would pass a resident off as the city or its staff, or as a deleted account.
+RESERVED_HANDLES = frozenset({"admin", "administrator", "moderator", "bkpsdm", "pemkot", "pemkotsurabaya",
+                              "surabaya", "petugas", "resmi", "official", "warga", "tamu", "sistem", "system"})
+RESERVED_HANDLE_PREFIXES = ("dihapus", "admin", "moderator")
+
+
+def handle_problem(handle):
+    """Return why a handle cannot be chosen (in Indonesian), or None when it can."""
+    if not HANDLE_PATTERN.fullmatch(handle or ""):
+        return _("3–30 huruf kecil, angka, atau garis bawah.")
+    if handle in RESERVED_HANDLES or handle.startswith(RESERVED_HANDLE_PREFIXES):
+        return _("Nama pengguna itu dicadangkan untuk portal atau petugas. Pilih yang lain.")
+    return None
+
+
 def update_profile(user, *, name, email_notifications, locale, handle=None):
     """Change the account's name, public handle and preferences."""
     before = {"name": user.name, "handle": user.handle, "email_notifications": user.email_notifications, "locale": user.locale}
     if handle and handle != user.handle:
+        problem = handle_problem(handle)
+        if problem:
+            raise InvalidHandle(problem)
         if db.session.scalar(select(User.id).where(User.handle == handle, User.id != user.id)) is not None:
             raise HandleTaken(_("Nama pengguna itu sudah dipakai orang lain. Pilih yang lain."))
         user.handle = handle
@@ -170,9 +206,10 @@ def delete_account(user):
     # replied to stay readable, so content is kept but no longer tied to a person.
     for hook in ACCOUNT_DELETION_HOOKS:
         hook(user)
+    personal_data.erase_account_core(user)
     user.name = DELETED_NAME
     user.email = f"dihapus-{user.id}@invalid.invalid"
-    user.handle = f"dihapus{user.id}"  # made from the name, so personal too
+    user.handle = f"dihapus{user.id}"  # maybe chosen from the name, so personal too
     user.password_hash = None
     user.email_verified_at = None
     user.locale = None
@@ -188,12 +225,15 @@ def delete_account(user):
 
 def export_user_data(user):
     """Collect everything the portal stores about the person, for download (UU 27/2022 Pasal 7)."""
+    # Every model with a column that references users.id has its section here or in a
+    # capability's personal_data.py (tests/personal_data walks the mappers to keep it so).
     audit = db.session.scalars(
         select(AuditEntry).where(AuditEntry.actor_id == user.id).order_by(AuditEntry.created_at)
     ).all()
     data = {
         "akun": {
             "nama": user.name,
+            "nama_publik": user.public_name,
             "email": user.email,
             "terdaftar": user.created_at.isoformat(),
             "email_terverifikasi": user.email_verified_at.isoformat() if user.email_verified_at else None,
@@ -210,6 +250,9 @@ def export_user_data(user):
     if user.asn_profile is not None:
         profile = user.asn_profile
         data["asn"] = {"nip": profile.nip, "nama": profile.name, "jabatan": profile.jabatan, "unit": profile.unit.name}
+    data.update(personal_data.export_account_core(user))
+    for section in PERSONAL_DATA_EXPORTS:
+        data.update(section(user))
     return data
 
 

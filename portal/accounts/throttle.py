@@ -87,6 +87,13 @@ def clear_failures(email, ip):
     db.session.execute(delete(LoginThrottle).where(LoginThrottle.key.in_([keys["pair"], keys["account"]])))
 
 
+def forget_account(email):
+    """Delete the account-wide failure counter of an e-mail address (on account deletion)."""
+    # The account+IP counters cannot be found without the IP; they expire after
+    # LOGIN_THROTTLE_FORGET_HOURS and hold only a keyed hash.
+    db.session.execute(delete(LoginThrottle).where(LoginThrottle.key == _keys(email, None)["account"]))
+
+
 def _device_serializer():
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="portal-known-device")
 

@@ -188,7 +188,7 @@ def profile():
                 current_user, name=form.name.data, email_notifications=form.email_notifications.data,
                 locale=form.locale.data, handle=form.handle.data,
             )
-        except services.HandleTaken as error:
+        except (services.HandleTaken, services.InvalidHandle) as error:
             form.handle.errors.append(str(error))
         else:
             db.session.commit()

@@ -1,16 +1,21 @@
 """Admin pages for the city's organisation: units (OPD), their services, ASN profiles."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+import hashlib
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from portal.admin import bp
 from portal.admin.forms import AsnSearchForm
+from portal.audit import record_audit
 from portal.extensions import db
 from portal.forms import EmptyForm
-from portal.organisation import services
+from portal.organisation import importer, services
 from portal.organisation.forms import (
+    AsnImportConfirmForm,
+    AsnImportForm,
     AsnProfileCreateForm,
     AsnProfileEditForm,
     ServiceCreateForm,
@@ -29,6 +34,7 @@ from portal.organisation.queries import (
 )
 from portal.pagination import paginate
 from portal.permissions import can_manage_organisation, require
+from portal.uploads import clean_upload_name
 
 ASN_PER_PAGE = 25
 
@@ -235,3 +241,95 @@ def _flash_asn_saved(profile):
     else:
         flash(_("Profil ASN %(name)s disimpan.", name=profile.name), "success")
 
+
+
+# ---------------------------------------------------------------- ASN import from CSV (BKPSDM)
+
+# Default for ASN_IMPORT_MAX_BYTES: some 30,000 rows, all of Surabaya's ASN in one file.
+ASN_IMPORT_MAX_BYTES = 4 * 1024 * 1024
+
+
+def _import_limit():
+    return current_app.config.get("ASN_IMPORT_MAX_BYTES", ASN_IMPORT_MAX_BYTES)
+
+
+def _size_label(size):
+    return f"{size // (1024 * 1024)} MB" if size >= 1024 * 1024 else f"{max(size // 1024, 1)} KB"
+
+
+def _import_page(form, status=200, **context):
+    context.setdefault("preview", None)
+    context.setdefault("confirm_form", None)
+    context.setdefault("filename", "")
+    return render_template("organisation/asn_import.html", form=form, columns=importer.COLUMNS,
+                           max_size=_size_label(_import_limit()), **context), status
+
+
+@bp.route("/asn/impor", methods=["GET", "POST"])
+def asn_import():
+    require(can_manage_organisation(current_user))
+    form = AsnImportForm()
+    if request.method == "GET":
+        return _import_page(form)
+    if not form.validate_on_submit():
+        return _import_page(form, 400 if "csrf_token" in form.errors else 422)
+    upload = form.file.data
+    if upload is None or not getattr(upload, "filename", ""):
+        form.file.errors.append(_("Pilih berkas CSV berisi data ASN."))
+        return _import_page(form, 422)
+    limit = _import_limit()
+    try:
+        data = upload.stream.read(limit + 1)
+    finally:
+        upload.close()  # a large upload is spooled to a temporary file: let it go now
+    if len(data) > limit:
+        form.file.errors.append(_("Berkas lebih besar dari %(size)s. Bagi menjadi beberapa berkas lalu impor satu "
+                                  "per satu.", size=_size_label(limit)))
+        return _import_page(form, 413)
+    filename = clean_upload_name(upload.filename, extension="csv", fallback="asn")
+    # A dry run: nothing is written, whatever the file holds.
+    preview = importer.preview_asn_csv(data)
+    db.session.rollback()
+    confirm_form = None
+    if preview.ok:
+        confirm_form = AsnImportConfirmForm(formdata=None, token=importer.sign_import(data, filename, current_user.id))
+    return _import_page(form, 200 if preview.ok else 422, preview=preview, confirm_form=confirm_form,
+                        filename=filename)
+
+
+@bp.post("/asn/impor/simpan")
+def asn_import_confirm():
+    require(can_manage_organisation(current_user))
+    # The signed file travels in a form field: allow it the size of the largest file (base64 of
+    # the compressed text stays below twice that).
+    request.max_form_memory_size = 2 * _import_limit()
+    form = AsnImportConfirmForm()
+    upload_form = AsnImportForm(formdata=None)
+    if not form.validate_on_submit():
+        return _import_page(upload_form, 400)
+    try:
+        data, filename = importer.read_signed_import(form.token.data, current_user.id)
+    except importer.SignedImportInvalid as error:
+        upload_form.form_errors.append(str(error))
+        return _import_page(upload_form, 400)
+    try:
+        # Checked again from scratch: the preview is never trusted (the portal may have changed).
+        summary = importer.import_asn_csv(data, actor=current_user, source=filename)
+        record_audit(current_user, "asn.import", ("asn_import", None), after={
+            "file": filename, "sha256": hashlib.sha256(data).hexdigest(), "profiles": summary.profiles,
+            "accounts_created": summary.accounts_created, "accounts_linked": summary.accounts_linked})
+        db.session.commit()
+    except importer.ImportRejected as error:
+        db.session.rollback()
+        upload_form.form_errors.append(_("Data portal berubah sejak berkas diperiksa; tidak ada yang diimpor. "
+                                         "Perbaiki masalah di bawah ini lalu unggah lagi."))
+        preview = importer.ImportPreview(importer.read_asn_csv(data)[0], error.problems)
+        return _import_page(upload_form, 409, preview=preview, filename=filename)
+    except IntegrityError:
+        db.session.rollback()
+        upload_form.form_errors.append(_("Data portal berubah selama impor (NIP atau email yang sama baru saja "
+                                         "ditambahkan). Tidak ada yang diimpor; unggah berkasnya lagi."))
+        return _import_page(upload_form, 409)
+    for line in summary.lines():
+        flash(line, "success")
+    return redirect(url_for("admin.asn_list"), 303)

@@ -16,6 +16,7 @@ def _json(schema, description="OK"):
 
 
 SCORE = {"type": "integer", "minimum": 1, "maximum": 4}
+PUBLIC_TEXT = "Jika public true: tanpa NIK, nomor telepon, atau alamat email (ditolak 422)."
 IKM_PARAMS = [
     {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}},
     {"name": "period", "in": "query", "required": False,
@@ -101,11 +102,14 @@ SPEC = {
             "unit": {"type": "string", "minLength": 1, "description": "Slug perangkat daerah (wajib, tidak kosong)"},
             "service": {"type": "string", "nullable": True},
             "type": {"type": "string", "enum": ["keluhan", "saran", "apresiasi"]},
-            "title": {"type": "string", "minLength": 5, "maxLength": 200},
-            "body": {"type": "string", "minLength": 10, "maxLength": 5000},
+            "title": {"type": "string", "minLength": 5, "maxLength": 200, "description": PUBLIC_TEXT},
+            "body": {"type": "string", "minLength": 10, "maxLength": 5000, "description": PUBLIC_TEXT},
             "public": {"type": "boolean", "default": False},
             "contact": {"type": "object", "properties": {"name": {"type": "string", "maxLength": 120}, "email": {"type": "string", "format": "email"}}},
-            "skm": {"type": "object", "required": [f"u{i}" for i in range(1, 10)], "properties": {f"u{i}": SCORE for i in range(1, 10)}}}},
+            "skm": {"type": "object", "minProperties": 1, "additionalProperties": False,
+                    "description": "Survei SKM: setiap unsur boleh null atau dilewati, paling sedikit satu unsur dinilai "
+                                   "(PermenPANRB 14/2017: rata-rata tiap unsur atas responden yang menjawabnya).",
+                    "properties": {f"u{i}": {**SCORE, "nullable": True} for i in range(1, 10)}}}},
         "FeedbackCreated": {"type": "object", "properties": {
             "tracking_number": {"type": "string"}, "status": {"type": "string"},
             "url": {"type": "string", "description": "Tautan pribadi pelapor (menilai, konfirmasi, membuka kembali)"}}},

@@ -1,5 +1,3 @@
-from datetime import date
-
 from flask import jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -8,6 +6,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.api import bp
 from portal.converters import parse_int
+from portal.db import utcnow
 from portal.errors import error_response
 from portal.extensions import db
 from portal.feedback import queries, services
@@ -15,8 +14,11 @@ from portal.feedback.ikm import InvalidPeriod, compute_ikm, parse_period
 from portal.feedback.limits import submit_limit, track_limit
 from portal.feedback.models import FEEDBACK_TYPES
 from portal.feedback.visibility import feedback_view
+from portal.observability import keep_request_anonymous
 from portal.organisation.models import Service, Unit
 from portal.pagination import MAX_PAGE
+from portal.personal_text import find_personal_data, personal_data_message
+from portal.workdays.calendar import wib_date
 
 FEEDBACK_LIMITS = {"title": (5, 200), "body": (10, 5000)}
 
@@ -70,6 +72,7 @@ def _public_feedback(view):
 @bp.post("/v1/feedback")
 @submit_limit
 def create_feedback():
+    keep_request_anonymous()  # API reports have no account: the log keeps no IP either
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         return error_response(400, _("Badan permintaan harus JSON objek yang sah."))
@@ -83,6 +86,12 @@ def create_feedback():
             return _unprocessable(_("Panjang %(field)s harus %(low)s–%(high)s karakter.", field=field, low=low, high=high), field)
     if "public" in data and not isinstance(data["public"], bool):
         return _unprocessable(_("Kolom public harus true atau false."), "public")
+    if data.get("public"):
+        # UU 27/2022: published text carries no NIK, phone or e-mail (the same rule as the web
+        # form); a private report may, since only the handling unit reads it.
+        for field in ("title", "body"):
+            if findings := find_personal_data(data[field]):
+                return _unprocessable(str(personal_data_message(findings)), field)
     unit = db.session.scalar(select(Unit).filter_by(slug=data["unit"]))
     if unit is None:
         return error_response(404, _("Perangkat daerah '%(slug)s' tidak ditemukan.", slug=data["unit"]))
@@ -104,8 +113,11 @@ def create_feedback():
     survey = data.get("skm")
     if survey is not None and not isinstance(survey, dict):
         return _unprocessable(_("Kolom skm harus objek u1…u9 bernilai 1–4."), "skm")
-    if survey is not None and any(isinstance(v, bool) or not isinstance(v, int) for v in survey.values()):
-        return _unprocessable(_("Nilai skm harus bilangan bulat 1–4."), "skm")
+    # An element may be null or left out (PermenPANRB 14/2017: each is averaged over who answered it).
+    if survey is not None and any(v is not None and (isinstance(v, bool) or not isinstance(v, int)) for v in survey.values()):
+        return _unprocessable(_("Nilai skm harus bilangan bulat 1–4 atau null."), "skm")
+    if survey is not None and all(v is None for v in survey.values()):
+        return _unprocessable(_("Survei kosong: beri nilai paling sedikit satu unsur pelayanan (u1…u9)."), "skm")
     try:
         feedback, secret = services.submit_feedback(
             unit=unit, service=service, type=data["type"], title=data["title"], body=data["body"],
@@ -129,12 +141,15 @@ def create_feedback():
 @track_limit
 def get_feedback(number):
     feedback = queries.get_feedback_or_404(number)
+    if feedback.submitter_id is None:
+        keep_request_anonymous()
     return jsonify(_public_feedback(feedback_view(current_user, feedback, request.args.get("kunci"))))
 
 
 def _ikm_response(subject_key, subject, **filters):
     try:
-        period = parse_period(request.args.get("period") or str(date.today().year))
+        # The current year in WIB: at 00:30 WIB on 1 January the server's UTC date is still last year.
+        period = parse_period(request.args.get("period") or str(wib_date(utcnow()).year))
     except InvalidPeriod as error:
         return _unprocessable(str(error), "period")
     result = compute_ikm(period, **filters)

@@ -18,6 +18,9 @@ def init_app(app):
     app.register_blueprint(bp)
     app.register_blueprint(admin_views.admin_bp, url_prefix="/admin")
     app.cli.add_command(cli.feedback_cli)
+    from portal.accounts.services import register_personal_data
+    from portal.feedback.personal_data import erase_feedback_contacts, export_feedback_data
+    register_personal_data(export=export_feedback_data, erase=erase_feedback_contacts)  # UU 27/2022
     if seed_feedback not in DEMO_SEEDERS:
         DEMO_SEEDERS.append(seed_feedback)
     add_nav_item(app, "feedback.public_list", _l("Masukan"), order=30)

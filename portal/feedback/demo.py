@@ -93,10 +93,15 @@ def _seed_items(context):
     for i, (unit_slug, service_slug, kind, title, body, public, months_ago, status, rating) in enumerate(ITEMS * context.scale):
         submitted = (now - timedelta(days=30 * months_ago + 3 + i % 5)).astimezone(WIB).replace(hour=8 + i % 8, minute=15)
         unit, service = context.units[unit_slug], context.services[service_slug]
-        citizen = context.citizens[i % len(context.citizens)] if i % 3 else None
+        # Every way of sending (DOMAIN.md §6): signed in (the demo resident's own first two, so
+        # "Masukan saya" has items), some of them confidential; visitors with a contact name; anonymous.
+        resident = context.users.get("warga") if i in (1, 2) else None
+        citizen = (resident or context.citizens[i % len(context.citizens)]) if i % 3 else None
+        anonymous = i % 6 == 3
         feedback, _secret = services.submit_feedback(
             unit=unit, service=service, type=kind, title=title, body=body, is_public=public, submitter=citizen,
-            contact_name=None if citizen else "Warga Surabaya", contact_email=None,
+            contact_name=None if citizen or anonymous else "Wiryo Atmojo", contact_email=None,
+            confidential=bool(citizen) and i % 4 == 1, anonymous=anonymous,
             survey={f"u{n}": 2 + (i + n) % 3 for n in range(1, 10)}, now=submitted,
         )
         context.count("masukan")

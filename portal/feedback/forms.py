@@ -15,6 +15,7 @@ from wtforms import (
 from portal.feedback.models import FEEDBACK_TYPES, SKM_ELEMENTS
 from portal.forms import EmptyForm, choices, email_address, length, max_length, required, strip
 from portal.idempotency import IdempotentFormMixin
+from portal.personal_text import NoPersonalData
 
 SCORE_CHOICES = [("1", _l("1 — Tidak baik")), ("2", _l("2 — Kurang baik")), ("3", _l("3 — Baik")), ("4", _l("4 — Sangat baik"))]
 SEX_CHOICES = [("", _l("Tidak ingin menjawab")), ("L", _l("Laki-laki")), ("P", _l("Perempuan"))]
@@ -22,6 +23,28 @@ EDUCATION_CHOICES = [("", _l("Tidak ingin menjawab")), ("sd", _l("SD atau di baw
                      ("d3", "D1–D3"), ("s1", "D4/S1"), ("s2", _l("S2 ke atas"))]
 OCCUPATION_CHOICES = [("", _l("Tidak ingin menjawab")), ("pns", _l("PNS/TNI/Polri")), ("swasta", _l("Pegawai swasta")),
                       ("wiraswasta", _l("Wiraswasta")), ("pelajar", _l("Pelajar/Mahasiswa")), ("lainnya", _l("Lainnya"))]
+
+
+# DOMAIN.md §6 (UU 27/2022), as SP4N-LAPOR! offers them: identified, confidential or anonymous.
+IDENTITY_CHOICES = [
+    ("biasa", _l("Dengan identitas")),
+    ("rahasia", _l("Rahasia")),
+    ("anonim", _l("Anonim")),
+]
+
+
+class PublishedText(NoPersonalData):
+    """Refuse a NIK, phone number or e-mail address only in text the resident chose to publish.
+
+    UU 27/2022 Pasal 16: published text must not carry personal data. A private report is read
+    only by the resident and the unit handling it, and is_public is fixed at submission (nothing
+    publishes it later), so there a resident may give the NIK or phone number the unit needs to
+    resolve the case (a KTP-el or BPJS problem cannot be checked without it).
+    """
+
+    def __call__(self, form, field):
+        if form.is_public.data:
+            super().__call__(form, field)
 
 
 def _score_field(label):
@@ -60,13 +83,18 @@ class FeedbackSubmitForm(IdempotentFormMixin, EmptyForm, SurveyFields):
     unit = SelectField(_l("Perangkat daerah"), validators=[required(_l("Pilih perangkat daerah."))])
     service = SelectField(_l("Layanan"))
     type = RadioField(_l("Jenis masukan"), choices=choices(FEEDBACK_TYPES.items()), validators=[required(_l("Pilih jenis masukan."))])
-    title = StringField(_l("Judul"), filters=[strip], validators=[required(), length(5, 200)])
-    body = TextAreaField(_l("Isi masukan"), validators=[required(), length(10, 5000)])
+    title = StringField(_l("Judul"), filters=[strip], validators=[required(), length(5, 200), PublishedText()])
+    body = TextAreaField(_l("Isi masukan"), validators=[required(), length(10, 5000), PublishedText()])
     visit_date = DateField(_l("Tanggal Anda menerima layanan"), validators=[validators.Optional()])
-    kelurahan = StringField(_l("Kelurahan"), filters=[strip], validators=[max_length(80)])
+    kelurahan = StringField(_l("Kelurahan"), filters=[strip], validators=[max_length(80), PublishedText()])
     photo = FileField(_l("Foto pendukung"))
     is_public = BooleanField(_l("Tampilkan isi masukan saya di halaman publik (nama dan kontak tidak pernah ditampilkan)"))
-    confidential = BooleanField(_l("Rahasiakan identitas saya dari petugas yang menangani"))
+    identity = RadioField(_l("Identitas Anda"), choices=choices(IDENTITY_CHOICES), default="biasa",
+                          validators=[validators.Optional()])
+
+    def identity_choice(self):
+        """The chosen way of sending; an older client that sends no choice reports with its identity."""
+        return self.identity.data if self.identity.data in dict(IDENTITY_CHOICES) else "biasa"
     contact_name = StringField(_l("Nama"), filters=[strip], validators=[max_length(120)])
     contact_email = EmailField(_l("Email"), filters=[strip], validators=[validators.Optional(), max_length(254), email_address()])
     contact_phone = StringField(_l("Nomor telepon"), filters=[strip], validators=[max_length(30),
@@ -78,7 +106,8 @@ class SurveyForm(EmptyForm, SurveyFields):
 
 
 class RejectForm(EmptyForm):
-    reason = TextAreaField(_l("Alasan penolakan"), validators=[required(), length(5, 500)])
+    # Shown on the public tracking page: staff may give the unit's own contact, never a resident's NIK.
+    reason = TextAreaField(_l("Alasan penolakan"), validators=[required(), length(5, 500), NoPersonalData(kinds=("nik",))])
 
 
 class AssignForm(EmptyForm):

@@ -5,8 +5,8 @@ from datetime import datetime
 
 from flask import abort
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import case, exists, select
+from sqlalchemy.orm import aliased, selectinload
 
 from portal.db import utcnow
 from portal.extensions import db
@@ -18,12 +18,17 @@ from portal.workdays.calendar import wib_day_bounds
 OPEN_STATUSES = ("diterima", "diverifikasi", "diproses", "ditindaklanjuti")
 
 
-def get_feedback_or_404(number):
-    """Return the feedback with this tracking number (any case), or abort 404."""
-    feedback = db.session.scalar(
+def find_feedback(number):
+    """Return the feedback with this tracking number (any case), or None."""
+    return db.session.scalar(
         select(Feedback).where(Feedback.tracking_number == (number or "").strip().upper())
         .options(selectinload(Feedback.history), selectinload(Feedback.answers), selectinload(Feedback.attachments))
     )
+
+
+def get_feedback_or_404(number):
+    """Return the feedback with this tracking number (any case), or abort 404."""
+    feedback = find_feedback(number)
     if feedback is None:
         abort(404)
     return feedback
@@ -77,6 +82,39 @@ def unit_asn_choices(unit_id):
     return db.session.scalars(select(AsnProfile).where(AsnProfile.unit_id == unit_id).order_by(AsnProfile.name)).all()
 
 
+def unit_assigners(unit_id):
+    """The atasan of a unit with an account: the people who may (re)assign its feedback, besides moderators."""
+    subordinate = aliased(AsnProfile)
+    return db.session.scalars(
+        select(AsnProfile).where(AsnProfile.unit_id == unit_id, AsnProfile.user_id.is_not(None),
+                                 exists().where(subordinate.supervisor_id == AsnProfile.id))
+        .order_by(AsnProfile.name)
+    ).all()
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """Who must act next on a feedback item, by name, for the handling page."""
+
+    kind: str  # "verify", "take_or_assign", "answer", "resident" or "done"
+    assignee: AsnProfile | None
+    assigners: list
+
+
+def next_step(feedback):
+    """Say who must act next on the item: the unit's ASN, the assignee, the atasan, or the resident."""
+    if feedback.status == "diterima":
+        return NextStep("verify", None, [])
+    if feedback.status in ("diverifikasi", "diproses"):
+        assigners = unit_assigners(feedback.unit_id)
+        if feedback.assigned_asn is None:
+            return NextStep("take_or_assign", None, assigners)
+        return NextStep("answer", feedback.assigned_asn, assigners)
+    if feedback.status == "ditindaklanjuti":
+        return NextStep("resident", feedback.assigned_asn, [])
+    return NextStep("done", feedback.assigned_asn, [])
+
+
 def all_units():
     return db.session.scalars(select(Unit).order_by(Unit.name)).all()
 
@@ -88,6 +126,13 @@ def all_services():
 def is_overdue(feedback, now=None):
     deadline = feedback.current_deadline
     return deadline is not None and deadline < (now or utcnow())
+
+
+def is_past_close_deadline(feedback, now=None):
+    """Whether an open case has passed its closing deadline (60 calendar days, DOMAIN.md §4)."""
+    deadline = feedback.close_deadline_at
+    open_case = feedback.status not in ("selesai", "ditolak")
+    return open_case and deadline is not None and deadline < (now or utcnow())
 
 
 @dataclass(frozen=True)

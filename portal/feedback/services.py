@@ -8,8 +8,9 @@ from pathlib import Path
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from sqlalchemy import exc, insert, select, update
+from sqlalchemy import exc, insert, or_, select, update
 
+from portal.accounts.models import User
 from portal.audit import record_audit
 from portal.db import utcnow
 from portal.extensions import db
@@ -28,9 +29,10 @@ from portal.feedback.models import (
 from portal.links import public_url
 from portal.mailer import send_mail_safely
 from portal.markup import render_markdown
-from portal.notifications.services import notify
+from portal.notifications.services import notify, notify_many
 from portal.organisation.models import AsnProfile
 from portal.responses import services as responses
+from portal.responses.escalation import escalation_levels, level2_working_days, unit_head
 from portal.uploads import clean_upload_name
 from portal.workdays.calendar import add_calendar_days, add_working_days, wib_date, working_days_between
 
@@ -103,12 +105,25 @@ def next_tracking_number(year):
 
 
 def validate_survey(scores):
-    """Check the nine SKM scores (1–4 each, all present); return them as ints."""
+    """Check the SKM scores (1–4 each; an element may be skipped, one at least answered); return them as ints.
+
+    PermenPANRB 14/2017 (DOMAIN.md §1) takes each element's mean over the respondents who answered
+    it, so a respondent who did not experience, say, Biaya/tarif may leave it out; that element
+    stays NULL and does not count in its mean (see ikm.compute_ikm).
+    """
+    if not isinstance(scores, dict):
+        raise InvalidSurvey(_("Survei harus berisi nilai unsur u1 sampai u9."))
+    unknown = sorted(set(scores) - set(ELEMENT_CODES))
+    if unknown:
+        raise InvalidSurvey(_("Unsur survei %(code)s tidak dikenal: gunakan u1 sampai u9.", code=unknown[0]))
     clean = {}
     for code in ELEMENT_CODES:
         value = scores.get(code)
-        if isinstance(value, bool) or value is None:
-            raise InvalidSurvey(_("Nilai survei %(code)s wajib diisi dengan angka 1–4.", code=code))
+        if value is None or value == "":
+            clean[code] = None
+            continue
+        if isinstance(value, bool):
+            raise InvalidSurvey(_("Nilai survei %(code)s harus angka 1–4.", code=code))
         try:
             value = int(value)
         except (TypeError, ValueError):
@@ -116,6 +131,8 @@ def validate_survey(scores):
         if not 1 <= value <= 4:
             raise InvalidSurvey(_("Nilai survei %(code)s harus antara 1 dan 4.", code=code))
         clean[code] = value
+    if all(value is None for value in clean.values()):
+        raise InvalidSurvey(_("Survei kosong: beri nilai paling sedikit satu unsur pelayanan."))
     return clean
 
 
@@ -189,12 +206,16 @@ def change_status(feedback, to_status, *, actor=None, note=None, now=None):
 
 def submit_feedback(*, unit, service=None, type, title, body, kelurahan=None, visit_date=None, is_public=False,
                     submitter=None, contact_name=None, contact_email=None, contact_phone=None, confidential=False,
-                    survey=None, survey_profile=None, photo=None, now=None):
+                    anonymous=False, survey=None, survey_profile=None, photo=None, now=None):
     """Accept a report: tracking number, verification deadline, optional survey and photo, receipt e-mail.
 
     Returns (feedback, secret): the secret goes into the resident's private link, shown once.
     """
     now = now or utcnow()
+    if anonymous:
+        # DOMAIN.md §6 (UU 27/2022, as SP4N-LAPOR!): anonymous means no identity stored at all,
+        # not even the account that sent it; the private link is the only way to follow it.
+        submitter, contact_name, contact_email, contact_phone, confidential = None, None, None, None, False
     if type not in FEEDBACK_TYPES:
         raise FeedbackError(_("Jenis masukan tidak dikenal."))
     if service is not None and service.unit_id != unit.id:
@@ -223,7 +244,22 @@ def submit_feedback(*, unit, service=None, type, title, body, kelurahan=None, vi
         # SMTP down or a full outbox disk must not lose the resident's report: logged, not raised.
         send_mail_safely(address, _("Masukan Anda diterima: %(number)s", number=feedback.tracking_number), "feedback_receipt",
                   feedback=feedback, link=private_link(feedback, secret))
+    _tell_unit_of_new_feedback(feedback, submitter)
     return feedback, secret
+
+
+def _tell_unit_of_new_feedback(feedback, submitter):
+    # The unit's ASN verify new items (DOMAIN.md §4: within 3 working days), so each hears of it.
+    # UU 27/2022: the message names neither the resident nor their words (the title may be
+    # private); the number and the service are enough to open it in the inbox.
+    where = feedback.unit.name + (f" — {feedback.service.name}" if feedback.service else "")
+    message = _("%(type)s baru %(number)s untuk %(where)s menunggu verifikasi.",
+                type=feedback.type_label, number=feedback.tracking_number, where=where)
+    users = db.session.scalars(
+        select(User).join(AsnProfile, AsnProfile.user_id == User.id).where(AsnProfile.unit_id == feedback.unit_id)
+        .order_by(User.id)
+    ).all()
+    notify_many(users, "feedback", message, _item_url(feedback), exclude=submitter)
 
 
 def private_link(feedback, secret):
@@ -278,6 +314,37 @@ def assign_feedback(actor, feedback, asn, now=None):
     if asn.user is not None:
         notify(asn.user, "assignment", _("Anda ditugaskan menjawab masukan %(number)s: %(title)s",
                                          number=feedback.tracking_number, title=feedback.title), _item_url(feedback))
+
+
+def take_feedback(asn, feedback, now=None):
+    """Let an ASN of the item's unit take an unassigned verified item and answer it themselves.
+
+    Recorded exactly like an assignment (the ASN assigned by themselves), so response times,
+    deadlines and escalation work the same; an atasan or moderator can still reassign it.
+    """
+    if asn is None or asn.unit_id != feedback.unit_id:
+        raise FeedbackError(_("Hanya ASN perangkat daerah yang menangani masukan ini yang dapat mengambilnya."))
+    if feedback.assigned_asn_id is not None:
+        holder = feedback.assigned_asn.name if feedback.assigned_asn else _("petugas lain")
+        raise FeedbackError(_("Masukan ini sudah ditangani oleh %(name)s.", name=holder))
+    if feedback.status not in ("diverifikasi", "diproses"):
+        raise FeedbackError(_("Masukan ini belum diverifikasi atau sudah dijawab, jadi tidak dapat diambil."))
+    now = now or utcnow()
+    # Two colleagues pressing at once: only the first conditional update wins the item.
+    claimed = db.session.execute(
+        update(Feedback).where(Feedback.id == feedback.id, Feedback.assigned_asn_id.is_(None))
+        .values(assigned_asn_id=asn.id, assigned_at=now).execution_options(synchronize_session=False)
+    ).rowcount
+    if not claimed:
+        raise FeedbackError(_("Masukan ini baru saja diambil oleh petugas lain."))
+    change_status(feedback, "diproses", actor=asn.user, note=_("Ditangani oleh petugas."), now=now)
+    feedback.assigned_asn_id = asn.id
+    feedback.assigned_asn = asn
+    feedback.assigned_at = now
+    responses.assign_item(
+        source=SOURCE, item_type="feedback", item_id=feedback.id, title=feedback.title, url=_item_url(feedback),
+        unit=feedback.unit, asn=asn, assigned_by=asn.user, deadline_at=feedback.answer_deadline_at, now=now,
+    )
 
 
 def answer_feedback(asn, feedback, body, now=None):
@@ -379,11 +446,18 @@ def auto_close_answered(now=None):
     return closed
 
 
-def unit_head(unit_id):
-    """The head of a unit: the ASN of the unit whose atasan is outside it (or who has none)."""
-    profiles = db.session.scalars(select(AsnProfile).where(AsnProfile.unit_id == unit_id)).all()
-    heads = [p for p in profiles if p.supervisor is None or p.supervisor.unit_id != unit_id]
-    return min(heads, key=lambda p: p.id) if heads else None
+ESCALATION_KINDS = {
+    # deadline kind → (the statuses in which it is due, the attribute holding it); DOMAIN.md §4.
+    "verify": (("diterima",), "verify_deadline_at"),
+    "answer": (("diverifikasi", "diproses"), "answer_deadline_at"),
+    # Case closed within 60 calendar days of a complete report (Perpres 76/2013): while the unit
+    # still holds it. An answered item waits for the resident (or auto-close), not for the unit.
+    "close": (("diverifikasi", "diproses"), "close_deadline_at"),
+}
+
+
+def _escalation_kind_label(kind):
+    return {"verify": _("verifikasi"), "answer": _("jawaban"), "close": _("penyelesaian 60 hari")}[kind]
 
 
 def escalate_overdue(now=None):
@@ -392,43 +466,39 @@ def escalate_overdue(now=None):
     DOMAIN.md §4. Level 2 follows when the item is still overdue after
     FEEDBACK_ESCALATION_LEVEL2_WORKING_DAYS more working days. Each (item, deadline, level)
     is stored with a unique constraint, so running the command twice sends nothing twice.
+    The verification, answer and 60-day closing deadlines each escalate on their own.
     """
     now = now or utcnow()
-    level2_after = current_app.config.get("FEEDBACK_ESCALATION_LEVEL2_WORKING_DAYS", 2)
-    overdue = db.session.scalars(
-        select(Feedback).where(
-            ((Feedback.status == "diterima") & (Feedback.verify_deadline_at < now))
-            | (Feedback.status.in_(("diverifikasi", "diproses")) & (Feedback.answer_deadline_at < now))
-        )
-    ).all()
+    level2_after = level2_working_days()
+    due = [Feedback.status.in_(statuses) & (getattr(Feedback, column) < now)
+           for statuses, column in ESCALATION_KINDS.values()]
+    overdue = db.session.scalars(select(Feedback).where(or_(*due)).order_by(Feedback.id)).all()
     done = {(e.feedback_id, e.deadline_kind, e.level) for e in db.session.scalars(
         select(Escalation).where(Escalation.feedback_id.in_([f.id for f in overdue] or [0]))
     )}
     created = []
     heads = {}  # one lookup per unit, not per overdue item
     for feedback in overdue:
-        kind = "verify" if feedback.status == "diterima" else "answer"
-        deadline = feedback.verify_deadline_at if kind == "verify" else feedback.answer_deadline_at
         if feedback.unit_id not in heads:
             heads[feedback.unit_id] = unit_head(feedback.unit_id)
-        head = heads[feedback.unit_id]
-        assignee = feedback.assigned_asn
-        first = assignee.supervisor if assignee is not None and assignee.supervisor is not None else head
-        levels = [(1, first)]
-        if working_days_between(deadline, now) >= level2_after:
-            levels.append((2, head))
-        for level, person in levels:
-            if (feedback.id, kind, level) in done or person is None:
+        for kind, (statuses, column) in ESCALATION_KINDS.items():
+            deadline = getattr(feedback, column)
+            if feedback.status not in statuses or deadline is None or deadline >= now:
                 continue
-            escalation = Escalation(feedback_id=feedback.id, deadline_kind=kind, level=level,
-                                    notified_user_id=person.user_id, created_at=now)
-            db.session.add(escalation)
-            created.append(escalation)
-            record_audit(None, "feedback.escalate", feedback, after={"level": level, "deadline": kind, "to_asn": person.id})
-            if person.user is not None:
-                notify(person.user, "escalation",
-                       _("Masukan %(number)s melewati tenggat (%(kind)s). Mohon ditindaklanjuti.",
-                         number=feedback.tracking_number, kind=_("verifikasi") if kind == "verify" else _("jawaban")),
-                       _item_url(feedback))
+            levels = escalation_levels(feedback.assigned_asn, heads[feedback.unit_id], deadline, now, level2_after)
+            for level, person in levels:
+                if (feedback.id, kind, level) in done or person is None:
+                    continue
+                escalation = Escalation(feedback_id=feedback.id, deadline_kind=kind, level=level,
+                                        notified_user_id=person.user_id, created_at=now)
+                db.session.add(escalation)
+                created.append(escalation)
+                record_audit(None, "feedback.escalate", feedback,
+                             after={"level": level, "deadline": kind, "to_asn": person.id})
+                if person.user is not None:
+                    notify(person.user, "escalation",
+                           _("Masukan %(number)s melewati tenggat (%(kind)s). Mohon ditindaklanjuti.",
+                             number=feedback.tracking_number, kind=_escalation_kind_label(kind)),
+                           _item_url(feedback))
     db.session.flush()
     return created

@@ -23,9 +23,11 @@ from portal.feedback.limits import submit_limit, track_limit
 from portal.feedback.models import FEEDBACK_TYPES, SKM_ELEMENTS, STATUSES, FeedbackAttachment
 from portal.feedback.visibility import feedback_view
 from portal.forms import choices
+from portal.observability import keep_request_anonymous
 from portal.organisation.models import AsnProfile, Service, Unit
 from portal.pagination import page_arg
 from portal.permissions import require
+from portal.personal_text import find_personal_data, personal_data_message
 from portal.workdays.calendar import wib_date
 
 
@@ -51,18 +53,22 @@ def submit():
     if request.method == "GET":
         form.unit.data = request.args.get("unit", "")
         form.service.data = request.args.get("layanan", "")
+    identity = form.identity_choice()
+    signed_in = current_user if current_user.is_authenticated else None
+    if request.method == "POST" and (identity == "anonim" or signed_in is None):
+        keep_request_anonymous()
     if form.validate_on_submit():
         if first := idempotency.first_result(form):
             return redirect(first, 303)
         unit, service = _lookup(Unit, form.unit.data), _lookup(Service, form.service.data)
-        signed_in = current_user if current_user.is_authenticated else None
+        anonymous = identity == "anonim"
         try:
             feedback, secret = services.submit_feedback(
                 unit=unit, service=service, type=form.type.data, title=form.title.data, body=form.body.data,
                 kelurahan=form.kelurahan.data, visit_date=form.visit_date.data, is_public=form.is_public.data,
                 submitter=signed_in, contact_name=None if signed_in else form.contact_name.data,
                 contact_email=None if signed_in else form.contact_email.data,
-                contact_phone=form.contact_phone.data, confidential=form.confidential.data,
+                contact_phone=form.contact_phone.data, confidential=identity == "rahasia", anonymous=anonymous,
                 survey=form.survey_scores() if form.survey_answered() else None,
                 survey_profile=form.survey_profile(), photo=form.photo.data or None,
             )
@@ -75,7 +81,8 @@ def submit():
         else:
             # A resubmission goes to the public tracking page: the private key is shown only once.
             track_url = url_for("feedback.track", number=feedback.tracking_number)
-            if first := idempotency.commit_once(form, "feedback.submit", track_url, signed_in):
+            # An anonymous report keeps no account anywhere, not even on its idempotency key.
+            if first := idempotency.commit_once(form, "feedback.submit", track_url, None if anonymous else signed_in):
                 return redirect(first, 303)
             # The private link is shown once: only this browser session can read it, only now.
             session["feedback_secret"] = {"number": feedback.tracking_number, "secret": secret}
@@ -87,11 +94,19 @@ def submit():
 @bp.get("/masukan/terkirim/<number>")
 def submitted(number):
     feedback = queries.get_feedback_or_404(number)
+    _log_anonymously(feedback)
     stored = session.pop("feedback_secret", None)
     if not stored or stored.get("number") != feedback.tracking_number:
         return redirect(url_for("feedback.track", number=feedback.tracking_number))
     link = services.private_link(feedback, stored["secret"])
-    return render_template("feedback/submitted.html", feedback=feedback, link=link)
+    # "Lacak status" carries the key: an anonymous reporter has no other way to the answer and rating.
+    track_url = url_for("feedback.track", number=feedback.tracking_number, kunci=stored["secret"])
+    return render_template("feedback/submitted.html", feedback=feedback, link=link, track_url=track_url)
+
+
+def _log_anonymously(feedback):
+    if feedback.submitter_id is None:
+        keep_request_anonymous()
 
 
 @bp.get("/masukan")
@@ -117,6 +132,7 @@ def public_list():
 @bp.get("/masukan/<number>")
 def detail(number):
     feedback = queries.get_feedback_or_404(number)
+    _log_anonymously(feedback)
     view = feedback_view(current_user, feedback, request.args.get("kunci"))
     if not view.show_text:
         return redirect(url_for("feedback.track", number=feedback.tracking_number))
@@ -128,14 +144,25 @@ def detail(number):
 def track_lookup():
     form = TrackForm(request.args)
     if request.args and form.validate():
-        return redirect(url_for("feedback.track", number=form.nomor.data.upper()))
+        if queries.find_feedback(form.nomor.data) is not None:
+            return redirect(url_for("feedback.track", number=form.nomor.data.upper()))
+        return _not_found(form)
     return render_template("feedback/track_lookup.html", form=form), 422 if request.args else 200
+
+
+def _not_found(form):
+    # Stay on the lookup form with the number kept, so a typo can be fixed in place.
+    form.nomor.errors = [*form.nomor.errors, _("Nomor tidak ditemukan. Periksa kembali nomor pelacakan Anda, misalnya SBY-2026-000123.")]
+    return render_template("feedback/track_lookup.html", form=form), 404
 
 
 @bp.get("/lacak/<number>")
 @track_limit
 def track(number):
-    feedback = queries.get_feedback_or_404(number)
+    feedback = queries.find_feedback(number)
+    if feedback is None:
+        return _not_found(TrackForm(formdata=None, nomor=(number or "")[:20]))
+    _log_anonymously(feedback)
     view = feedback_view(current_user, feedback, request.args.get("kunci"))
     secret = view.secret
     return render_template(
@@ -152,6 +179,7 @@ def _owner_or_403(feedback, secret):
 
 def _resident_action(number, form_class, action, success):
     feedback = queries.get_feedback_or_404(number)
+    _log_anonymously(feedback)
     form = form_class()
     _owner_or_403(feedback, form.kunci.data)
     if form.validate_on_submit():
@@ -169,8 +197,12 @@ def _resident_action(number, form_class, action, success):
     return redirect(url_for("feedback.track", number=feedback.tracking_number, kunci=form.kunci.data or None), 303)
 
 
-def _actor():
-    return current_user if current_user.is_authenticated else None
+def _actor(feedback):
+    # An anonymous report stays anonymous when its reporter acts on it while signed in: the
+    # history, the audit log and the rating record no account (DOMAIN.md §6).
+    if not current_user.is_authenticated or feedback.submitter_id is None:
+        return None
+    return current_user
 
 
 @bp.post("/lacak/<number>/nilai")
@@ -178,7 +210,7 @@ def _actor():
 def rate(number):
     return _resident_action(
         number, RateForm,
-        lambda fb, form: services.rate_feedback_answer(fb, int(form.rating.data), form.comment.data, rated_by=_actor()),
+        lambda fb, form: services.rate_feedback_answer(fb, int(form.rating.data), form.comment.data, rated_by=_actor(fb)),
         _("Terima kasih, penilaian Anda sudah disimpan."),
     )
 
@@ -186,14 +218,14 @@ def rate(number):
 @bp.post("/lacak/<number>/konfirmasi")
 @track_limit
 def confirm(number):
-    return _resident_action(number, ConfirmForm, lambda fb, form: services.confirm_feedback(fb, actor=_actor()),
+    return _resident_action(number, ConfirmForm, lambda fb, form: services.confirm_feedback(fb, actor=_actor(fb)),
                             _("Masukan ditandai selesai. Terima kasih."))
 
 
 @bp.post("/lacak/<number>/buka-kembali")
 @track_limit
 def reopen(number):
-    return _resident_action(number, ReopenForm, lambda fb, form: services.reopen_feedback(fb, form.reason.data, actor=_actor()),
+    return _resident_action(number, ReopenForm, lambda fb, form: services.reopen_feedback(fb, form.reason.data, actor=_actor(fb)),
                             _("Masukan dibuka kembali dan dikembalikan kepada petugas."))
 
 
@@ -224,7 +256,9 @@ def manage(number):
     feedback = queries.get_feedback_or_404(number)
     require(permissions.can_handle_feedback(current_user, feedback) or permissions.can_answer_feedback(current_user, feedback))
     return render_template("feedback/manage.html", feedback=feedback, history=feedback.history,
-                           is_overdue=queries.is_overdue(feedback), **_manage_forms(feedback))
+                           is_overdue=queries.is_overdue(feedback), next_step=queries.next_step(feedback),
+                           past_close_deadline=queries.is_past_close_deadline(feedback),
+                           **_manage_forms(feedback))
 
 
 def _staff_action(feedback, action, success):
@@ -243,7 +277,9 @@ def _invalid(feedback, form):
     for errors in form.errors.values():
         flash(errors[0], "error")
     return render_template("feedback/manage.html", feedback=feedback, history=feedback.history,
-                           is_overdue=queries.is_overdue(feedback), **_manage_forms(feedback)), 422
+                           is_overdue=queries.is_overdue(feedback), next_step=queries.next_step(feedback),
+                           past_close_deadline=queries.is_past_close_deadline(feedback),
+                           **_manage_forms(feedback)), 422
 
 
 @bp.post("/masukan/<number>/verifikasi")
@@ -281,13 +317,30 @@ def assign(number):
                          _("Masukan ditugaskan kepada %(name)s.", name=asn.name))
 
 
+@bp.post("/masukan/<number>/ambil")
+@login_required
+def take(number):
+    feedback = queries.get_feedback_or_404(number)
+    require(permissions.can_take_feedback(current_user, feedback))
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    return _staff_action(feedback, lambda: services.take_feedback(current_user.asn_profile, feedback),
+                         _("Anda menangani masukan ini. Tulis jawaban resmi di bawah."))
+
+
 @bp.post("/masukan/<number>/jawab")
 @login_required
 def answer(number):
     feedback = queries.get_feedback_or_404(number)
     require(permissions.can_answer_feedback(current_user, feedback))
     form = AnswerForm()
-    if not form.validate_on_submit():
+    valid = form.validate_on_submit()
+    # The answer to a public item is public too: the unit may give its own phone or address,
+    # never a resident's NIK (UU 27/2022).
+    if valid and feedback.is_public and (findings := find_personal_data(form.body.data, kinds=("nik",))):
+        form.body.errors.append(personal_data_message(findings))
+        valid = False
+    if not valid:
         return _invalid(feedback, form)
     return _staff_action(feedback, lambda: services.answer_feedback(current_user.asn_profile, feedback, form.body.data),
                          _("Jawaban resmi terkirim kepada pelapor."))

@@ -1,7 +1,8 @@
 """Admin forms for units, services and ASN profiles."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, SelectField, StringField, TextAreaField, validators
+from flask_wtf.file import FileField, FileRequired
+from wtforms import EmailField, HiddenField, SelectField, StringField, TextAreaField, validators
 from wtforms.fields import SelectChoice
 
 from portal.forms import EmptyForm, email_address, length, max_length, required
@@ -89,3 +90,13 @@ class AsnProfileCreateForm(EmptyForm):
 
 class AsnProfileEditForm(AsnProfileCreateForm):
     pass
+
+
+class AsnImportForm(EmptyForm):
+    file = FileField(_l("Berkas CSV"), validators=[FileRequired(_l("Pilih berkas CSV berisi data ASN."))])
+
+
+class AsnImportConfirmForm(EmptyForm):
+    """The checked file travels back signed (portal.organisation.upload), and is checked again."""
+
+    token = HiddenField(validators=[required()])

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from portal.accounts.models import User, UserRole
@@ -77,6 +79,35 @@ class ImportSummary:
         ]
 
 
+@dataclass
+class ImportPreview:
+    """A dry run: every row the file holds and the problems of each, nothing written."""
+
+    rows: list
+    problems: list
+
+    @property
+    def ok(self):
+        return not self.problems
+
+    def problems_of(self, line):
+        return [p.message for p in self.problems if p.line == line]
+
+    @property
+    def file_problems(self):
+        """Problems of the file as a whole, or of lines that gave no row (bad column count)."""
+        lines = {row.line for row in self.rows}
+        return [p for p in self.problems if p.line is None or p.line not in lines]
+
+
+def preview_asn_csv(data):
+    """Check the file as the import would, row by row, without writing anything."""
+    rows, problems = read_asn_csv(data)
+    if rows:
+        problems += check_asn_rows(rows)
+    return ImportPreview(rows, sorted(problems, key=lambda p: (p.line or 0)))
+
+
 def import_asn_csv(data, *, actor=None, source=""):
     """Check the CSV file and add every ASN in it (flushed, not committed), or raise ImportRejected."""
     rows, problems = read_asn_csv(data)
@@ -85,6 +116,43 @@ def import_asn_csv(data, *, actor=None, source=""):
     if problems:
         raise ImportRejected(sorted(problems, key=lambda p: (p.line or 0)))
     return _create_profiles(rows, actor, reason=f"Impor CSV {source}".strip())
+
+
+# ---------------------------------------------------------------- the checked file, sent back signed
+
+# The web import checks the file, shows every row, and asks to confirm. The file's content goes
+# back to the browser signed with the app's secret and bound to the admin, so the confirmation
+# needs no second upload and nothing is kept on the server in between; the import then checks
+# it all again, because the portal's data may have changed since the preview.
+SIGNED_IMPORT_SALT = "asn-import"
+SIGNED_IMPORT_MAX_AGE = 60 * 60
+
+
+class SignedImportInvalid(Exception):
+    """The confirmation does not carry a file this admin checked within the hour."""
+
+
+def _import_serializer():
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SIGNED_IMPORT_SALT)
+
+
+def sign_import(data, filename, actor_id):
+    """Return a token that carries the checked file (compressed) for the confirmation step."""
+    return _import_serializer().dumps({"csv": data.decode("utf-8-sig"), "name": filename or "", "by": actor_id})
+
+
+def read_signed_import(token, actor_id, max_age=SIGNED_IMPORT_MAX_AGE):
+    """Return (data, filename) from a token made by sign_import for this admin, or raise SignedImportInvalid."""
+    try:
+        payload = _import_serializer().loads(token or "", max_age=max_age)
+    except SignatureExpired:
+        raise SignedImportInvalid("Pemeriksaan berkas sudah lebih dari satu jam yang lalu. Unggah dan periksa "
+                                  "berkasnya lagi.") from None
+    except BadSignature:
+        raise SignedImportInvalid("Data impor tidak sah atau sudah diubah. Unggah dan periksa berkasnya lagi.") from None
+    if not isinstance(payload, dict) or payload.get("by") != actor_id or not isinstance(payload.get("csv"), str):
+        raise SignedImportInvalid("Data impor ini bukan hasil pemeriksaan Anda. Unggah dan periksa berkasnya lagi.")
+    return payload["csv"].encode("utf-8"), str(payload.get("name") or "")
 
 
 # ---------------------------------------------------------------- reading and checking each row

@@ -7,6 +7,9 @@ Layout of the 18 digits (Peraturan BKN on NIP):
 import re
 from datetime import date
 
+from portal.db import utcnow
+from portal.workdays.calendar import wib_date
+
 
 class InvalidNip(ValueError):
     """The NIP breaks a rule; the message says which, in Indonesian."""
@@ -14,7 +17,8 @@ class InvalidNip(ValueError):
 
 def normalize_nip(raw, today=None):
     """Return the 18 digits of a valid NIP, or raise InvalidNip with the reason."""
-    today = today or date.today()
+    # "Not in the future" is judged on the Surabaya calendar (WIB), not the server's clock.
+    today = today or wib_date(utcnow())
     digits = re.sub(r"\s+", "", raw or "")
     if not digits:
         raise InvalidNip("NIP wajib diisi.")

@@ -10,16 +10,19 @@ def init_app(app):
     from flask_babel import lazy_gettext as _l
 
     from portal import permissions
+    from portal.accounts.services import register_personal_data
     from portal.demo import DEMO_SEEDERS
     from portal.pembinaan import cli, views  # noqa: F401  (views attach routes to the blueprint)
     from portal.pembinaan.demo import seed_pembinaan
     from portal.pembinaan.formatting import register_filters
+    from portal.pembinaan.personal_data import export_pembinaan_data
     from portal.web import add_nav_item
 
     app.config.setdefault("PEMBINAAN_EVALUATION_CADENCE", "quarter")
     app.register_blueprint(bp, url_prefix="/pembinaan")
     app.cli.add_command(cli.pembinaan_cli)
     register_filters(app)
+    register_personal_data(export=export_pembinaan_data)
     add_nav_item(app, "pembinaan.mine", _l("Rekam pembinaan saya"),
                  visible=permissions.can_open_own_pembinaan_record, order=60)
     add_nav_item(app, "pembinaan.team", _l("Tim saya"), visible=permissions.can_view_team_pembinaan, order=61)

@@ -1,5 +1,7 @@
 """Template filters for the record's numbers, in Indonesian notation (decimal comma)."""
 
+from decimal import Decimal
+
 from portal.workdays.calendar import DAY_SECONDS
 
 
@@ -26,8 +28,19 @@ def decimal(value, places=2):
     return "–" if value is None else _comma(f"{value:.{places}f}")
 
 
+def jp(value):
+    """Show JP with a decimal comma and no needless zeros: 24, 1,5, 1,33."""
+    if value is None:
+        return "–"
+    text = f"{Decimal(value).quantize(Decimal('0.01')):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return _comma(text)
+
+
 def register_filters(app):
     """Make the filters available to every template (pages and mails)."""
     app.jinja_env.filters["working_time"] = working_time
     app.jinja_env.filters["percent"] = percent
     app.jinja_env.filters["decimal"] = decimal
+    app.jinja_env.filters["jp"] = jp

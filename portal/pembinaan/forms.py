@@ -1,9 +1,12 @@
 """Forms of the development record. Labels and messages in Indonesian through Flask-Babel."""
 
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     DateField,
+    DecimalField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -15,7 +18,28 @@ from wtforms import (
 
 from portal.forms import EmptyForm, choices, max_length, required, strip
 from portal.pembinaan.models import GOAL_STATUSES
-from portal.pembinaan.predicate import BERAKHLAK, DEVELOPMENT_FORMS, DEVELOPMENT_GROUPS, EXPECTATION_RATINGS
+from portal.pembinaan.predicate import (
+    BERAKHLAK,
+    DEVELOPMENT_FORMS,
+    DEVELOPMENT_GROUPS,
+    DURATION_UNITS,
+    EXPECTATION_RATINGS,
+)
+
+
+class CommaDecimalField(DecimalField):
+    """A decimal number typed the Indonesian way (1,5) or the English way (1.5)."""
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            valuelist = [valuelist[0].strip().replace(" ", "").replace(",", ".")]
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Isi angka, misalnya 24 atau 1,5.")) from None
+        if self.data is not None and not self.data.is_finite():
+            self.data = None
+            raise ValueError(_l("Isi angka, misalnya 24 atau 1,5."))
 
 
 def development_form_choices():
@@ -33,10 +57,12 @@ class TrainingForm(EmptyForm):
                        validators=[required(_l("Pilih bentuk pengembangan kompetensi."))])
     starts_on = DateField(_l("Tanggal mulai"), validators=[required(_l("Isi tanggal mulai."))])
     ends_on = DateField(_l("Tanggal selesai"), validators=[required(_l("Isi tanggal selesai."))])
-    jp = IntegerField(_l("Jumlah JP"), validators=[
-        required(_l("Isi jumlah JP, misalnya 24.")),
-        validators.NumberRange(min=1, max=1000, message=_l("JP harus 1–1000.")),
+    jp = CommaDecimalField(_l("Lama kegiatan"), validators=[
+        required(_l("Isi lama kegiatan, misalnya 24 (JP), 1,5 (jam), atau 90 (menit).")),
+        validators.NumberRange(min=Decimal("0.01"), max=60000, message=_l("Isi angka lebih dari 0.")),
     ])
+    jp_unit = RadioField(_l("Satuan lama kegiatan"), choices=choices(list(DURATION_UNITS.items())), default="jp",
+                         validators=[required(_l("Pilih satuan: JP, jam, atau menit."))])
     certificate = FileField(_l("Sertifikat (PDF, JPG, atau PNG)"))
 
     def __init__(self, *args, **kwargs):

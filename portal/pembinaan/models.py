@@ -6,9 +6,10 @@ or reassigned.
 """
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import UTCDateTime, utcnow
@@ -29,7 +30,8 @@ class Training(db.Model):
     form: Mapped[str] = mapped_column(String(40))  # a key of predicate.DEVELOPMENT_FORMS
     starts_on: Mapped[date]
     ends_on: Mapped[date]  # counts for the JP total of this year
-    jp: Mapped[int]
+    # Two decimals (PP 11/2017: 1 JP = 45 minutes, so an hour is 1,33 JP); Decimal, never float.
+    jp: Mapped[Decimal] = mapped_column(Numeric(6, 2))
     certificate_name: Mapped[str | None] = mapped_column(String(200))
     certificate_stored: Mapped[str | None] = mapped_column(String(80))
     certificate_type: Mapped[str | None] = mapped_column(String(60))
@@ -240,7 +242,7 @@ class PeriodSummary(db.Model):
     rating_count: Mapped[int] = mapped_column(default=0)
     rating_mean: Mapped[float | None] = mapped_column(Float)
     overdue_now: Mapped[int] = mapped_column(default=0)
-    jp_total: Mapped[int] = mapped_column(default=0)
+    jp_total: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal(0))
     predicate: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

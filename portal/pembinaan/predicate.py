@@ -7,6 +7,8 @@
   year, 1 JP = 45 minutes, in classical or non-classical forms.
 """
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from flask_babel import lazy_gettext as _l
 
 # ---------------------------------------------------------------- ratings and predicate
@@ -73,6 +75,16 @@ BERAKHLAK = {
 JP_TARGET_PER_YEAR = 20
 # 1 JP (jam pelajaran) = 45 minutes.
 MINUTES_PER_JP = 45
+# JP are kept to two decimals (a one-hour webinar is 1,33 JP), as Decimal: never float, so the
+# yearly total and the shortfall against 20 JP are exact.
+JP_PLACES = Decimal("0.01")
+# How a training's length may be entered: in JP as on the certificate, in clock hours, or in minutes.
+DURATION_UNITS = {
+    "jp": _l("JP"),
+    "jam": _l("Jam"),
+    "menit": _l("Menit"),
+}
+_MINUTES_PER_UNIT = {"jp": MINUTES_PER_JP, "jam": 60, "menit": 1}
 
 CLASSICAL, NON_CLASSICAL = "klasikal", "nonklasikal"
 
@@ -124,3 +136,19 @@ def development_group(form_key):
 def jp_to_hours(jp):
     """Return the clock hours of a number of JP (1 JP = 45 minutes)."""
     return jp * MINUTES_PER_JP / 60
+
+
+def jp_from_duration(amount, unit="jp"):
+    """Return the JP of a length given in JP, hours or minutes, rounded half-up to two decimals."""
+    if unit not in _MINUTES_PER_UNIT:
+        raise ValueError(f"unknown duration unit {unit!r}")
+    if isinstance(amount, float):
+        raise TypeError("JP are counted in Decimal, never float")
+    minutes = Decimal(amount) * _MINUTES_PER_UNIT[unit]
+    # PP 11/2017: 1 JP = 45 minutes.
+    return (minutes / MINUTES_PER_JP).quantize(JP_PLACES, rounding=ROUND_HALF_UP)
+
+
+def jp_shortfall(total):
+    """Return how many JP are missing to the yearly 20 (0 when the target is met), exactly."""
+    return max(Decimal(JP_TARGET_PER_YEAR) - Decimal(total or 0), Decimal(0)).quantize(JP_PLACES)

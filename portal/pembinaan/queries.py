@@ -25,6 +25,7 @@ a fixed number of SQL statements whatever the number of events. The definitions:
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import String, and_, case, cast, false, func, literal, select, true, union_all
 from sqlalchemy.orm import selectinload
@@ -44,7 +45,7 @@ from portal.pembinaan.models import (
     WorkTarget,
 )
 from portal.pembinaan.periods import period_containing, quarters_up_to
-from portal.pembinaan.predicate import JP_TARGET_PER_YEAR
+from portal.pembinaan.predicate import JP_PLACES, JP_TARGET_PER_YEAR, jp_shortfall
 from portal.responses.models import Assignment, ResponseEvent
 from portal.workdays.calendar import wib_date
 
@@ -101,6 +102,11 @@ def _per_period(columns, column, periods, *where):
 
 def _int(value):
     return int(value or 0)
+
+
+def _jp(value):
+    # Exact: Numeric sums come back as Decimal (PostgreSQL) or a two-decimal REAL (SQLite).
+    return Decimal(str(value or 0)).quantize(JP_PLACES)
 
 
 def response_stats(asn_ids, periods, now=None):
@@ -231,16 +237,16 @@ def jp_totals(asn_ids, year):
             _asn_filter(Training.asn_id, asn_ids), Training.ends_on.between(date(year, 1, 1), date(year, 12, 31))
         ).group_by(Training.asn_id)
     )
-    return {asn_id: _int(total) for asn_id, total in rows}
+    return {asn_id: _jp(total) for asn_id, total in rows}
 
 
 def jp_by_month(trainings, year, today=None):
     """Return the cumulative JP at the end of each month of the year (None for months still ahead)."""
-    per_month = [0] * 12
+    per_month = [Decimal(0)] * 12
     for training in trainings:
         if training.ends_on.year == year:
             per_month[training.ends_on.month - 1] += training.jp
-    running, cumulative = 0, []
+    running, cumulative = Decimal(0), []
     for month, value in enumerate(per_month, 1):
         running += value
         ahead = today is not None and (year, month) > (today.year, today.month)
@@ -321,7 +327,7 @@ class Figures:
 
     profile: AsnProfile
     stats: ResponseStats
-    jp_total: int
+    jp_total: Decimal
     predicate: str | None
 
     @property
@@ -356,7 +362,8 @@ def figures_for(profiles, period, now=None):
     for profile in profiles:
         row = stats.get((profile.id, period.label)) or ResponseStats(overdue_now=overdue.get(profile.id, 0))
         evaluation = evaluations.get(profile.id)
-        result.append(Figures(profile, row, jp.get(profile.id, 0), evaluation.predicate if evaluation else None))
+        result.append(Figures(profile, row, jp.get(profile.id, Decimal(0)),
+                              evaluation.predicate if evaluation else None))
     return result
 
 
@@ -387,7 +394,7 @@ class Record:
     stats: ResponseStats
     trend: list
     trainings: list
-    jp_year_total: int
+    jp_year_total: Decimal
     jp_cumulative: list
     targets: list
     evaluations: list
@@ -395,6 +402,10 @@ class Record:
     goals: list
     events: object  # a Flask-SQLAlchemy Pagination of ResponseEvent
     contests: dict = field(default_factory=dict)
+
+    @property
+    def jp_shortfall(self):
+        return jp_shortfall(self.jp_year_total)
 
     @property
     def jp_target(self):
@@ -448,7 +459,8 @@ def load_record(profile, period, page=1, now=None):
     return Record(
         profile=profile, period=period, stats=stats_of(period),
         trend=[TrendPoint(q, stats_of(q)) for q in quarters],
-        trainings=trainings, jp_year_total=sum(t.jp for t in trainings if t.ends_on.year == period.year),
+        trainings=trainings,
+        jp_year_total=sum((t.jp for t in trainings if t.ends_on.year == period.year), Decimal(0)),
         jp_cumulative=jp_by_month(trainings, period.year, today), targets=targets, evaluations=evaluations,
         peer_feedback=peer_feedback, goals=goals, events=events, contests=contests,
     )

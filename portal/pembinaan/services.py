@@ -7,6 +7,7 @@ raise a PembinaanError whose str() is the Indonesian message, and write the audi
 import logging
 import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from flask import current_app, url_for
@@ -22,6 +23,7 @@ from portal.mailer import send_mail
 from portal.notifications.services import notify, notify_many
 from portal.organisation.models import AsnProfile
 from portal.pembinaan import queries
+from portal.pembinaan.formatting import jp as format_jp
 from portal.pembinaan.models import (
     GOAL_STATUSES,
     DevelopmentGoal,
@@ -40,10 +42,12 @@ from portal.pembinaan.predicate import (
     BERAKHLAK,
     DEVELOPMENT_FORMS,
     EXPECTATION_RATINGS,
+    JP_PLACES,
     JP_TARGET_PER_YEAR,
     NEEDS_ATTENTION,
     PREDICATES,
     derive_predicate,
+    jp_shortfall,
 )
 from portal.uploads import clean_upload_name
 from portal.workdays.calendar import DAY_SECONDS, wib_date
@@ -165,6 +169,18 @@ def certificate_path(training):
     return certificate_folder() / training.certificate_stored
 
 
+def _checked_jp(jp):
+    # PP 11/2017: 1 JP = 45 minutes; two decimals (Decimal, never float) keep the yearly sum exact.
+    valid_type = isinstance(jp, int) and not isinstance(jp, bool) or isinstance(jp, Decimal) and jp.is_finite()
+    if not valid_type:
+        raise InvalidInput(_("Isi lama kegiatan dengan angka, misalnya 24 atau 1,5."), field="jp")
+    jp = Decimal(jp)
+    if jp != jp.quantize(JP_PLACES) or not Decimal("0.01") <= jp <= MAX_JP_PER_TRAINING:
+        raise InvalidInput(_("JP harus antara 0,01 dan %(max)d, paling banyak dua angka di belakang koma "
+                             "(1 JP = 45 menit).", max=MAX_JP_PER_TRAINING), field="jp")
+    return jp
+
+
 def add_training(actor, profile, *, title, organiser, form, starts_on, ends_on, jp, certificate=None, today=None):
     """Add a competency development activity with its JP and optional certificate (PDF/JPG/PNG)."""
     title = _text(title, 200, "title", _("Tulis judul pelatihan."))
@@ -177,8 +193,7 @@ def add_training(actor, profile, *, title, organiser, form, starts_on, ends_on, 
         raise InvalidInput(_("Tanggal selesai tidak boleh sebelum tanggal mulai."), field="ends_on")
     if ends_on > (today or wib_date(utcnow())):
         raise InvalidInput(_("Catat pelatihan setelah selesai: tanggal selesai tidak boleh di masa depan."), field="ends_on")
-    if not isinstance(jp, int) or not 1 <= jp <= MAX_JP_PER_TRAINING:
-        raise InvalidInput(_("JP harus bilangan bulat 1–%(max)d (1 JP = 45 menit).", max=MAX_JP_PER_TRAINING), field="jp")
+    jp = _checked_jp(jp)
     training = Training(asn_id=profile.id, title=title, organiser=organiser, form=form, starts_on=starts_on,
                         ends_on=ends_on, jp=jp, created_by_id=getattr(actor, "id", None), created_at=utcnow())
     if certificate is not None and getattr(certificate, "filename", None):
@@ -193,7 +208,7 @@ def add_training(actor, profile, *, title, organiser, form, starts_on, ends_on, 
     db.session.add(training)
     db.session.flush()
     record_audit(actor, "pembinaan.training.add", training,
-                 after={"asn_id": profile.id, "title": title, "form": form, "jp": jp, "ends_on": ends_on.isoformat()})
+                 after={"asn_id": profile.id, "title": title, "form": form, "jp": str(jp), "ends_on": ends_on.isoformat()})
     return training
 
 
@@ -201,7 +216,7 @@ def delete_training(actor, training):
     """Remove a training from the record (its certificate file too)."""
     path = certificate_path(training)
     record_audit(actor, "pembinaan.training.delete", training,
-                 before={"asn_id": training.asn_id, "title": training.title, "jp": training.jp})
+                 before={"asn_id": training.asn_id, "title": training.title, "jp": str(training.jp)})
     db.session.delete(training)
     db.session.flush()
     if path is not None and path.exists():
@@ -535,10 +550,10 @@ def suggest_goals(stats, jp_total, year, period_label, latest_predicate=None, op
     if jp_total < JP_TARGET_PER_YEAR:
         found.append(Suggestion(
             "jp_kurang", _("Penuhi 20 JP pengembangan kompetensi"),
-            _("Pilih e-learning, bimbingan teknis, atau coaching yang sesuai jabatan untuk menambah %(missing)d JP.",
-              missing=JP_TARGET_PER_YEAR - jp_total),
-            _("Baru %(jp)d dari %(target)d JP pada %(year)d (PP 11/2017 Pasal 203: sedikitnya 20 JP per tahun).",
-              jp=jp_total, target=JP_TARGET_PER_YEAR, year=year)))
+            _("Pilih e-learning, bimbingan teknis, atau coaching yang sesuai jabatan untuk menambah %(missing)s JP.",
+              missing=format_jp(jp_shortfall(jp_total))),
+            _("Baru %(jp)s dari %(target)d JP pada %(year)d (PP 11/2017 Pasal 203: sedikitnya 20 JP per tahun).",
+              jp=format_jp(jp_total), target=JP_TARGET_PER_YEAR, year=year)))
     if latest_predicate in NEEDS_ATTENTION:
         found.append(Suggestion(
             "predikat", _("Coaching dan mentoring oleh atasan"),

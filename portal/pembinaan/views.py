@@ -13,6 +13,7 @@ from portal.errors import error_response
 from portal.extensions import db
 from portal.pagination import page_arg
 from portal.pembinaan import bp, charts, queries, services
+from portal.pembinaan.formatting import jp as format_jp
 from portal.pembinaan.forms import (
     CadenceForm,
     ContestDecisionForm,
@@ -37,6 +38,7 @@ from portal.pembinaan.predicate import (
     EXPECTATION_RATINGS,
     PREDICATE_MATRIX,
     PREDICATES,
+    jp_from_duration,
 )
 from portal.permissions import require
 from portal.responses.models import ResponseEvent
@@ -152,7 +154,8 @@ def _record_charts(data):
             labels, ratings, title=_("Rata-rata penilaian warga per triwulan"),
             description=_("Skala 1–5; angka yang sama ada di tabel di bawah."), y_max=5, y_label=_("nilai 1–5")),
         "jp": charts.chart(
-            months, data.jp_cumulative, kind="bar", title=_("JP kumulatif %(year)d", year=data.period.year),
+            # Drawn in float (display only); the table under the chart shows the exact values.
+            months, [None if v is None else float(v) for v in data.jp_cumulative], kind="bar", title=_("JP kumulatif %(year)d", year=data.period.year),
             description=_("JP kumulatif per akhir bulan dibanding target %(target)d JP; angka yang sama ada di tabel.",
                           target=data.jp_target),
             target=data.jp_target, target_label=_("target %(target)d JP", target=data.jp_target), y_label="JP"),
@@ -173,13 +176,15 @@ def add_training(asn_id):
         try:
             services.add_training(current_user, profile, title=form.title.data, organiser=form.organiser.data,
                                   form=form.form.data, starts_on=form.starts_on.data, ends_on=form.ends_on.data,
-                                  jp=form.jp.data, certificate=form.certificate.data or None)
+                                  jp=jp_from_duration(form.jp.data, form.jp_unit.data),
+                                  certificate=form.certificate.data or None)
         except services.PembinaanError as error:
             db.session.rollback()
             _attach(form, error)
         else:
             db.session.commit()
-            flash(_("Pelatihan \"%(title)s\" (%(jp)d JP) tercatat.", title=form.title.data, jp=form.jp.data), "success")
+            flash(_("Pelatihan \"%(title)s\" (%(jp)s JP) tercatat.", title=form.title.data,
+                    jp=format_jp(jp_from_duration(form.jp.data, form.jp_unit.data))), "success")
             return redirect(_record_url(profile, periode=str(form.ends_on.data.year)) + "#pelatihan", 303)
     return _render_form("pembinaan/training_form.html", form, profile=profile)
 

@@ -63,7 +63,7 @@ class ResponseEvent(db.Model):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"), index=True)
     asn_id: Mapped[int] = mapped_column(ForeignKey("asn_profiles.id", ondelete="CASCADE"))
     assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignments.id", ondelete="SET NULL"))
-    # The clock starts when the item was opened, or when it was assigned to this ASN.
+    # The clock starts when the deadline it is judged by started (opening, verification), never at assignment.
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
     response_seconds: Mapped[int]

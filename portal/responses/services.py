@@ -52,13 +52,15 @@ def end_assignments(source, item_type, item_id, now=None):
 
 
 def record_response(*, source, item_type, item_id, answer_id, title, url, asn, opened_at, deadline_at=None, now=None):
-    """Record an ASN's official answer: timing from opening (or assignment to this ASN), deadline kept."""
+    """Record an ASN's official answer: timed from `opened_at`, the start of the deadline it is judged by.
+
+    `opened_at` is when the item's deadline started (a thread's opening, a report's verification):
+    the clock never restarts on (re)assignment, so a late hand-over shows as a late answer.
+    """
     now = now or utcnow()
     assignment = current_assignment(source, item_type, item_id)
     started_at = opened_at
     if assignment is not None:
-        if assignment.asn_id in (None, asn.id):
-            started_at = assignment.assigned_at
         deadline_at = assignment.deadline_at or deadline_at
         assignment.answered_at = now
     already_answered = db.session.scalar(

@@ -85,6 +85,16 @@
       }
       li.appendChild(answer);
     }
+    if (q.answer_url) {
+      // The unit's ASN and the speakers answer from the board (the same link as the page's).
+      var answerP = el("p");
+      var answerLink = el("a", "button button-small button-secondary", label("answer"));
+      answerLink.href = q.answer_url;
+      var body = q.body.length > 60 ? q.body.slice(0, 57) + "..." : q.body;
+      answerLink.appendChild(el("span", "visually-hidden", ": " + body));
+      answerP.appendChild(answerLink);
+      li.appendChild(answerP);
+    }
     if (q.can_vote) {
       var form = el("form", "inline-form");
       form.method = "post";

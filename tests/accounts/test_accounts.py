@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.accounts import services
-from portal.accounts.models import DELETED_NAME, User
+from portal.accounts.models import DELETED_NAME, User, handle_reveals_name, new_public_handle
 from portal.accounts.passwords import password_matches
 from portal.audit import AuditEntry
 from portal.organisation.models import AsnProfile
@@ -258,20 +258,46 @@ def test_profile_refuses_unknown_locale(client, make_user, login):
 
 
 def test_public_handle_is_unique_and_checked(client, db, make_user, login):
-    make_user(name="Budi")  # takes the handle "budi"
+    budi = make_user(name="Budi")
     user = login(make_user(name="Sari"))
-    taken = client.post("/akun/profil", data={"name": "Sari", "handle": "budi"})
+    first_handle = user.handle
+    taken = client.post("/akun/profil", data={"name": "Sari", "handle": budi.handle})
     assert taken.status_code == 422 and "sudah dipakai" in taken.get_data(as_text=True)
     bad = client.post("/akun/profil", data={"name": "Sari", "handle": "Sari Wulandari!"})
     assert bad.status_code == 422 and "huruf kecil, angka, atau garis bawah" in bad.get_data(as_text=True)
+    for reserved in ("admin", "dihapus12", "moderator_resmi", "bkpsdm"):
+        refused = client.post("/akun/profil", data={"name": "Sari", "handle": reserved})
+        assert refused.status_code == 422 and "dicadangkan" in refused.get_data(as_text=True)
     db.session.refresh(user)
-    assert user.handle == "sari"
+    assert user.handle == first_handle
 
 
-def test_new_accounts_get_unique_handles_from_their_names(make_user):
+def test_new_accounts_get_handles_that_do_not_reveal_their_names(client, db, make_user, mailbox):
     first, second = make_user(name="Budi Santoso"), make_user(name="Budi Santoso")
-    assert (first.handle, second.handle) == ("budisantoso", "budisantoso2")
-    assert first.public_name == "@budisantoso"
+    assert re.fullmatch(r"warga\d{6}", first.handle) and re.fullmatch(r"warga\d{6}", second.handle)
+    assert first.handle != second.handle
+    assert "budi" not in first.public_name.lower()
+    # Registering through the form too: the public name says nothing about the person.
+    register(client, name="Sari Wulandari", email="sari@contoh.id")
+    sari = db.session.scalar(select(User).filter_by(email="sari@contoh.id"))
+    assert re.fullmatch(r"@warga\d{6}", sari.public_name)
+
+
+def test_profile_explains_the_public_handle(client, make_user, login):
+    user = login(make_user(name="Sari Wulandari"))
+    html = client.get("/akun/profil").get_data(as_text=True)
+    assert f'value="{user.handle}"' in html
+    assert "supaya nama asli Anda tidak terlihat" in html
+
+
+def test_old_handles_made_from_names_are_recognised_and_replaced(db, make_user):
+    user = make_user(name="Sari Wulandari")
+    assert handle_reveals_name("sariwulandari", "Sari Wulandari")
+    assert handle_reveals_name("sariwulandari2", "Sari Wulandari")
+    assert not handle_reveals_name("sari_w", "Sari Wulandari")
+    assert not handle_reveals_name(user.handle, user.name)
+    replacement = new_public_handle(db.session)
+    assert re.fullmatch(r"warga\d{6}", replacement) and replacement != user.handle
 
 
 def test_change_password_needs_the_current_one(client, db, make_user, login):

@@ -13,6 +13,7 @@ journey leaves a screenshot whose path is printed with the failure.
 import os
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -56,7 +57,7 @@ def pytest_collection_modifyitems(items):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     report = yield
-    page = item.funcargs.get("page") if report.when == "call" and report.failed else None
+    page = (item.funcargs.get("page") or item.funcargs.get("phone")) if report.when == "call" and report.failed else None
     if page is not None and not page.is_closed():
         path = page.screenshot_dir / (re.sub(r"[^\w.-]+", "_", item.nodeid) + ".png")
         try:
@@ -109,6 +110,28 @@ def viewport(request):
     return request.param
 
 
+@pytest.fixture
+def phone(browser, screenshot_dir):
+    """A page on the phone viewport only: the per-role journeys, as most residents use the portal."""
+    page = open_page(browser, "phone", screenshot_dir)
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
+def another_phone(browser, screenshot_dir):
+    """Open another person's phone page in the same journey."""
+    opened = []
+
+    def make(accept_dialogs=False):
+        opened.append(open_page(browser, "phone", screenshot_dir, accept_dialogs=accept_dialogs))
+        return opened[-1]
+
+    yield make
+    for other in opened:
+        other.context.close()
+
+
 def open_page(browser, viewport, screenshot_dir, *, accept_dialogs=False):
     """A fresh page in its own context (no cookies shared), in Indonesian and WIB.
 
@@ -132,12 +155,30 @@ def open_page(browser, viewport, screenshot_dir, *, accept_dialogs=False):
         if response.request.resource_type != "document" and response.status >= 400:
             page.problems.append(f"{response.status} for {response.request.resource_type} {response.url}")
 
+    _only_home_by_url(page)
     page.on("pageerror", lambda error: page.problems.append(f"script error: {error}"))
     page.on("console", on_console)
     page.on("response", on_response)
     if accept_dialogs:
         page.on("dialog", lambda dialog: dialog.accept())
     return page
+
+
+def _only_home_by_url(page):
+    """Refuse `page.goto` to anything but the home page, or a mail's link (support.follow_mail_link).
+
+    People only click: a journey that types a URL proves nothing about whether they get there.
+    """
+    typed = page.goto
+    page.allow_next_goto = False
+
+    def goto(url, **kwargs):
+        allowed, page.allow_next_goto = page.allow_next_goto, False
+        if urlsplit(url).path != "/" and not allowed:
+            raise AssertionError(f"a journey opens only the home page by URL; click your way to {url}")
+        return typed(url, **kwargs)
+
+    page.goto = goto
 
 
 @pytest.fixture

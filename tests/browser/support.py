@@ -1,4 +1,10 @@
-"""Helpers for browser journeys: signing in, reading the outbox, opening the phone navigation."""
+"""Helpers for browser journeys: opening the home page, signing in, following a mail's link, the
+phone navigation.
+
+People only click: a journey opens the home page (`home`) and, like a person reading their mail,
+a link from a mail (`follow_mail_link`); every other page is reached by clicking. The `page`
+fixtures refuse any other `page.goto` (see conftest.open_page).
+"""
 
 import email
 import re
@@ -10,9 +16,28 @@ from playwright.sync_api import expect
 from tests.conftest import PASSWORD
 
 
+def home(page, live_server):
+    """Open the home page: the one address a person types."""
+    page.goto(live_server.url("/"))
+    return page
+
+
+def nav(page, name):
+    """Click a link of the header navigation (behind "Menu" on a phone)."""
+    open_navigation(page).get_by_role("link", name=name, exact=True).first.click()
+    return page
+
+
+def open_notifications(page):
+    """Click the bell in the header navigation."""
+    open_navigation(page).locator("a.bell").click()
+    return page
+
+
 def sign_in(page, live_server, email_address):
-    """Sign in through the form and wait for the welcome message."""
-    page.goto(live_server.url("/akun/masuk"))
+    """From the home page, click "Masuk", sign in through the form, wait for the welcome message."""
+    home(page, live_server)
+    nav(page, "Masuk")
     page.get_by_label("Email", exact=True).fill(email_address)
     page.get_by_label("Kata sandi", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Masuk", exact=True).click()
@@ -52,6 +77,20 @@ class Outbox:
             if parts.path.startswith(path_prefix):
                 return parts.path + (f"?{parts.query}" if parts.query else "")
         raise AssertionError(f"no link to {path_prefix} in the mail:\n{body}")
+
+
+def sign_out(page):
+    """Press "Keluar" in the header navigation and wait until the page no longer offers it."""
+    open_navigation(page).locator("form[action$='/akun/keluar'] button").click()
+    expect(page.locator("form[action$='/akun/keluar']")).to_have_count(0)
+
+
+def follow_mail_link(page, live_server, outbox, path_prefix, to=None):
+    """Open the link of the newest mail (to `to`) under `path_prefix`, as its reader clicks it."""
+    link = outbox.newest_link(path_prefix, to=to)
+    page.allow_next_goto = True
+    page.goto(live_server.url(link))
+    return page
 
 
 def open_navigation(page):

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from forum.models import Category, Thread
 from portal.responses.models import ResponseEvent
-from tests.browser.support import open_navigation, sign_in
+from tests.browser.support import nav, open_navigation, open_notifications, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -29,8 +29,8 @@ def test_resident_asks_asn_answers_resident_accepts_and_rates(
     asn_page = another_page()
     # The resident opens a thread from the category page.
     sign_in(page, live_server, resident.email)
-    page.goto(live_server.url("/forum/"))
-    page.get_by_role("link", name="Kesehatan").click()
+    nav(page, "Forum")
+    page.locator("main").get_by_role("link", name="Kesehatan").first.click()
     page.get_by_role("link", name="Buat utas baru").click()
     expect(page.get_by_label("Kategori")).to_have_value(re.compile(r"\d+"))
     page.get_by_label("Judul", exact=True).fill(TITLE)
@@ -40,7 +40,6 @@ def test_resident_asks_asn_answers_resident_accepts_and_rates(
     page.get_by_role("button", name="Terbitkan utas").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     expect(page.get_by_role("status").first).to_contain_text("Dinas Kesehatan akan menanggapi paling lambat")
-    thread_url = page.url
 
     # The unit's ASN finds it in "Perlu ditanggapi" and answers officially.
     sign_in(asn_page, live_server, officer.user.email)
@@ -56,9 +55,12 @@ def test_resident_asks_asn_answers_resident_accepts_and_rates(
     open_navigation(asn_page).get_by_role("link", name="Perlu ditanggapi").click()
     expect(asn_page.locator("main")).to_contain_text("Tidak ada utas yang menunggu")
 
-    # The resident is told (the bell), accepts the answer and rates it.
-    page.goto(thread_url)
+    # The resident is told (the bell), opens the notification, accepts the answer and rates it.
+    page.reload()
     expect(open_navigation(page).locator(".bell-count")).to_contain_text("1")
+    open_notifications(page)
+    page.locator(".notification-list").get_by_role("button").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     official = page.locator(".post-official")
     expect(official).to_contain_text(ANSWER)
     official.get_by_role("button", name="Terima sebagai jawaban").click()

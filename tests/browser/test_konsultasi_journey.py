@@ -6,14 +6,26 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from konsultasi.models import Consultation, Registration
-from tests.browser.support import sign_in
+from konsultasi.models import Registration
+from tests.browser.support import nav, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.app_config(KONSULTASI_POLL_SECONDS=1)]
 
 TITLE = "Dialog Publik Rancangan Perwali Layanan Puskesmas 24 Jam"
 QUESTION = "Apakah apotek puskesmas juga buka 24 jam?"
+TABS = "Pengelolaan konsultasi"
 ANSWER = "Apotek buka sampai pukul 21.00; obat gawat darurat tersedia 24 jam."
+
+
+def open_consultation(page):
+    """From any page: the navigation's "Konsultasi", then this consultation's card."""
+    nav(page, "Konsultasi")
+    page.locator("main").get_by_role("link", name=TITLE, exact=True).click()
+
+
+def tab(page, name):
+    """A moderator's tab on every consultation page."""
+    page.get_by_role("navigation", name=TABS).get_by_role("link", name=name).click()
 
 
 def test_consultation_journey(live_server, page, another_page, app, db, make_user, make_unit, make_asn):
@@ -27,7 +39,8 @@ def test_consultation_journey(live_server, page, another_page, app, db, make_use
     second = another_page(accept_dialogs=True)
     # The moderator creates the consultation (one seat) and announces it.
     sign_in(mod, live_server, moderator.email)
-    mod.goto(live_server.url("/konsultasi/baru"))
+    nav(mod, "Konsultasi")
+    mod.locator("main").get_by_role("link", name="Buat konsultasi").click()
     mod.get_by_label("Judul konsultasi").fill(TITLE)
     mod.get_by_label("Topik").select_option("kesehatan")
     mod.get_by_label("Perangkat daerah penanggung jawab").select_option(label="Dinas Kesehatan")
@@ -40,17 +53,14 @@ def test_consultation_journey(live_server, page, another_page, app, db, make_use
     expect(mod.get_by_role("heading", level=1)).to_have_text(TITLE)
     mod.get_by_role("button", name="Umumkan dan buka pendaftaran").click()
     expect(mod.get_by_role("status").first).to_contain_text("Diumumkan")
-    with app.app_context():
-        consultation_id = db.session.scalar(select(Consultation.id))
-    detail = live_server.url(f"/konsultasi/{consultation_id}")
 
     # Two residents register: Ani gets the seat, Budi the waiting list.
     sign_in(page, live_server, ani.email)
-    page.goto(detail)
+    open_consultation(page)
     page.get_by_role("button", name="Daftar sebagai peserta").click()
     expect(page.locator("[data-registration-status]")).to_contain_text("Anda terdaftar sebagai peserta.")
     sign_in(second, live_server, budi.email)
-    second.goto(detail)
+    open_consultation(second)
     second.get_by_role("button", name="Masuk daftar tunggu").click()
     expect(second.locator("[data-registration-status]")).to_contain_text("daftar tunggu nomor 1")
     with app.app_context():
@@ -58,22 +68,23 @@ def test_consultation_journey(live_server, page, another_page, app, db, make_use
     assert statuses == {ani.id: "terdaftar", budi.id: "menunggu"}
 
     # The moderator goes live.
-    mod.goto(live_server.url(f"/konsultasi/{consultation_id}/kelola"))
+    tab(mod, "Kelola")
     mod.get_by_role("button", name="Mulai sesi langsung").click()
     expect(mod.get_by_role("status").first).to_contain_text("Berlangsung")
 
     # Ani asks; both residents keep the Q&A page open from now on, without reloading.
-    qa = live_server.url(f"/konsultasi/{consultation_id}/tanya-jawab")
-    page.goto(qa)
+    open_consultation(page)
+    page.locator("main").get_by_role("link", name="Tanya jawab langsung").click()
     page.get_by_label("Pertanyaan Anda", exact=True).fill(QUESTION)
     page.get_by_role("button", name="Kirim pertanyaan").click()
     expect(page.locator("[data-board-list='mine_pending']")).to_contain_text(QUESTION)
-    second.goto(qa)
+    open_consultation(second)
+    second.locator("main").get_by_role("link", name="Tanya jawab langsung").click()
     approved_for_budi = second.locator("[data-board-list='approved']")
     expect(approved_for_budi).not_to_contain_text(QUESTION)
 
     # The moderator approves it in the console; it appears for Budi by itself.
-    mod.goto(live_server.url(f"/konsultasi/{consultation_id}/konsol"))
+    tab(mod, "Konsol tanya jawab")
     mod.locator("#menunggu").get_by_role("button", name="Setujui").click()
     expect(approved_for_budi).to_contain_text(QUESTION)
     second.locator("[data-board-list='approved'] li").filter(has_text=QUESTION).get_by_role(
@@ -85,7 +96,7 @@ def test_consultation_journey(live_server, page, another_page, app, db, make_use
     expect(ani_item.get_by_role("button")).to_have_count(0)
 
     # The moderator answers it, naming the ASN; the answer reaches Ani's open page.
-    mod.goto(live_server.url(f"/konsultasi/{consultation_id}/konsol"))
+    mod.reload()
     item = mod.locator("#disetujui li").filter(has_text=QUESTION)
     item.locator("summary", has_text="Tandai dijawab").click()
     item.get_by_label("ASN yang menjawab").select_option(label=f"{asn.name} — {asn.jabatan}")
@@ -95,17 +106,20 @@ def test_consultation_journey(live_server, page, another_page, app, db, make_use
     expect(page.locator("[data-board-list='answered']")).to_contain_text(ANSWER)
 
     # Close, write the summary, publish the report.
-    mod.goto(live_server.url(f"/konsultasi/{consultation_id}/kelola"))
+    tab(mod, "Kelola")
     mod.get_by_role("button", name="Tutup konsultasi").click()
-    mod.goto(live_server.url(f"/konsultasi/{consultation_id}/laporan/ringkasan"))
+    mod.locator("main").get_by_role("link", name="Tulis atau ubah ringkasan laporan").click()
     mod.get_by_label("Ringkasan laporan").fill("Warga menanyakan jam apotek; Dinkes menjawab di tempat.")
     mod.get_by_role("button", name="Simpan ringkasan").click()
     expect(mod.get_by_text("Pratinjau: laporan ini belum terbit")).to_be_visible()
     mod.locator("main").get_by_role("button", name="Terbitkan laporan").click()
     expect(mod.get_by_role("status").first).to_contain_text("Laporan terbit")
 
-    # Ani reads the published report.
-    page.goto(live_server.url(f"/konsultasi/{consultation_id}/laporan"))
+    # Ani reads the published report, from the consultations that are over.
+    nav(page, "Konsultasi")
+    page.locator("main").get_by_role("link", name="Selesai").click()
+    page.locator("main").get_by_role("link", name=TITLE, exact=True).click()
+    page.locator("main").get_by_role("link", name="Laporan hasil konsultasi").click()
     report = page.locator("main")
     expect(report).to_contain_text(QUESTION)
     expect(report).to_contain_text(ANSWER)

@@ -41,6 +41,7 @@ GET_MATRIX = {
     "/admin/unit/baru": ADMIN,
     "/admin/asn": ADMIN,
     "/admin/asn/baru": ADMIN,
+    "/admin/asn/impor": ADMIN,
     "/admin/hari-libur": ADMIN,
     "/admin/tenggat": ADMIN,
     "/admin/forum/": ADMIN,
@@ -76,6 +77,8 @@ GET_MATRIX = {
 POST_REFUSED = {
     "/admin/asn/baru": {"anonymous": LOGIN, "warga": 403, "asn": 403, "atasan": 403, "moderator": 403},
     "/admin/unit/baru": {"anonymous": LOGIN, "warga": 403, "asn": 403, "atasan": 403, "moderator": 403},
+    "/admin/asn/impor": {"anonymous": LOGIN, "warga": 403, "asn": 403, "atasan": 403, "moderator": 403},
+    "/admin/asn/impor/simpan": {"anonymous": LOGIN, "warga": 403, "asn": 403, "atasan": 403, "moderator": 403},
     "/admin/hari-libur": {"anonymous": LOGIN, "warga": 403, "asn": 403, "atasan": 403, "moderator": 403},
     "/admin/tenggat": {"anonymous": LOGIN, "warga": 403, "asn": 403, "atasan": 403, "moderator": 403},
     "/admin/forum/baru": {"anonymous": LOGIN, "warga": 403, "asn": 403, "atasan": 403, "moderator": 403},

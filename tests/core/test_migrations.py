@@ -56,3 +56,28 @@ def test_migrations_build_the_model_schema_on_postgresql(tmp_path):
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def test_the_issue_12_migration_replaces_handles_made_from_names_and_keeps_decimal_jp(tmp_path):
+    app = create_app(base_config(tmp_path, f"sqlite:///{tmp_path / 'handles.db'}"))
+    with app.app_context():
+        flask_migrate.upgrade(revision="055fc21e0af1")
+        with db.engine.begin() as conn:
+            for i, (name, handle) in enumerate([
+                ("Sari Wulandari", "sariwulandari"),
+                ("Sari Wulandari", "sariwulandari2"),  # the old suffix for a second Sari
+                ("Budi Santoso", "pejalankaki"),  # chosen by the person: kept
+                ("Warga", "warga"),
+            ]):
+                conn.execute(
+                    text("INSERT INTO users (id, email, name, handle, created_at, email_notifications, session_version) "
+                         "VALUES (:id, :email, :name, :handle, '2026-01-01 00:00:00', 1, 1)"),
+                    {"id": i + 1, "email": f"u{i}@contoh.id", "name": name, "handle": handle},
+                )
+        flask_migrate.upgrade()
+        with db.engine.connect() as conn:
+            handles = [row[0] for row in conn.execute(text("SELECT handle FROM users ORDER BY id"))]
+        db.engine.dispose()
+    assert handles[2:] == ["pejalankaki", "warga"]
+    assert all(h.startswith("warga") and h[5:].isdigit() and len(h) == 11 for h in handles[:2])
+    assert handles[0] != handles[1]

@@ -46,11 +46,11 @@ def test_submission_errors_are_listed_and_nothing_is_stored(client, world, db):
     assert db.session.scalar(select(func.count(Feedback.id))) == 0
 
 
-def test_partial_survey_is_refused_with_a_message(client, world, db):
+def test_partial_survey_is_stored_with_the_skipped_elements_empty(client, world, db):
     response = client.post("/masukan/kirim", data=form_data(world, u1="3", u2="4"))
-    assert response.status_code == 422
-    assert "Nilai survei u3 wajib diisi" in response.get_data(as_text=True)
-    assert db.session.scalar(select(func.count(Feedback.id))) == 0
+    assert response.status_code == 303
+    survey = db.session.scalar(select(SkmResponse))
+    assert (survey.u1, survey.u2, survey.u3, survey.u9) == (3, 4, None, None)
 
 
 def test_signed_in_submission_belongs_to_the_account(client, world, db, login):

@@ -45,7 +45,7 @@ def test_submission_with_survey_counts_in_its_wib_date(submit, db):
     assert response.feedback_id == feedback.id and response.submitted_on.isoformat() == "2027-01-01"
 
 
-@pytest.mark.parametrize("bad", [{**SURVEY, "u3": 5}, {**SURVEY, "u9": 0}, {k: v for k, v in SURVEY.items() if k != "u4"}, {**SURVEY, "u1": "tiga"}])
+@pytest.mark.parametrize("bad", [{**SURVEY, "u3": 5}, {**SURVEY, "u9": 0}, dict.fromkeys(SURVEY), {**SURVEY, "u10": 2}, {**SURVEY, "u1": "tiga"}])
 def test_invalid_survey_is_refused(submit, db, bad):
     with pytest.raises(services.InvalidSurvey):
         submit(survey=bad)
@@ -101,8 +101,9 @@ def test_happy_path_records_deadlines_assignment_and_response_event(submit, worl
 
     event = db.session.scalar(select(ResponseEvent))
     assert (event.source, event.item_type, event.item_id, event.asn_id) == ("feedback", "feedback", feedback.id, world.asn.id)
-    assert event.started_at == assigned and event.answered_at == answered
-    assert event.working_seconds == 24 * 3600 and event.deadline_met is True
+    # Issue 12 point 20: timed from verification (the answer deadline's start), not from assignment.
+    assert event.started_at == submitted + timedelta(days=1) and event.answered_at == answered
+    assert event.working_seconds == 2 * 24 * 3600 and event.deadline_met is True
     assignments = db.session.scalars(select(Assignment).order_by(Assignment.id)).all()
     assert [(a.asn_id, a.ended_at is not None, a.answered_at is not None) for a in assignments] == [
         (None, True, False), (world.asn.id, False, True)]

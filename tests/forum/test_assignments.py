@@ -67,7 +67,7 @@ def test_a_thread_cannot_go_to_an_asn_of_another_unit(client, login, db, thread,
 def test_needs_response_lists_own_and_unit_items_oldest_first_with_waiting_time(
         client, login, db, make_thread, officer, atasan, make_asn, unit, other_category, resident):
     colleague = make_asn(unit=unit, supervisor=atasan, name="Agus Santoso")
-    old = make_thread(title="Utas paling lama")
+    old = make_thread(title="Utas paling lama", now=utcnow() - timedelta(days=5, hours=2))  # waits since it opened
     mine = make_thread(title="Utas untuk Rina")
     theirs = make_thread(title="Utas untuk Agus")
     elsewhere = make_thread(title="Utas Pendidikan", in_category=other_category)

@@ -19,7 +19,7 @@ def audit(db, action):
 
 @pytest.fixture
 def reply(make_reply, thread, neighbour):
-    return make_reply(neighbour, thread, "Hubungi 0812-0000-0000 untuk obat murah!")
+    return make_reply(neighbour, thread, "Beli obat murah di toko kami, klik tautan di profil!")
 
 
 def test_anyone_but_the_author_flags_once_per_post(client, login, db, reply, resident, neighbour):
@@ -77,7 +77,7 @@ def test_hiding_via_the_queue_shows_the_reason_in_place_and_settles_every_flag(
 
     login(resident)
     html = client.get(f"/forum/t/{thread.id}").get_data(as_text=True)
-    assert "Disembunyikan oleh moderator: Iklan obat" in html and "0812-0000-0000" not in html
+    assert "Disembunyikan oleh moderator: Iklan obat" in html and "obat murah di toko kami" not in html
     assert db.session.scalar(select(Notification.kind).where(Notification.user_id == reply.author_id,
                                                                Notification.kind == "moderation"))
 

@@ -53,13 +53,14 @@ def test_a_late_answer_misses_the_deadline(db, officer, resident, category):
     assert event.working_seconds < event.response_seconds  # the weekend does not count
 
 
-def test_timing_starts_at_assignment_to_the_answering_asn(db, thread, officer, atasan):
+def test_timing_starts_at_the_opening_even_after_assignment_to_the_answering_asn(db, thread, officer, atasan):
+    # Issue 12 point 20: the clock runs from the start of the deadline it is judged against.
     assigned_at = thread.created_at + timedelta(days=1)
     services.assign_thread(atasan.user, thread, asn=officer, now=assigned_at)
     answered = assigned_at + timedelta(hours=3)
     services.reply(officer.user, thread, "Sudah kami cek.", official=True, now=answered)
     event = db.session.scalar(select(ResponseEvent))
-    assert event.started_at == assigned_at and event.response_seconds == 3 * 3600
+    assert event.started_at == thread.created_at and event.response_seconds == 27 * 3600
     assert event.assignment_id == db.session.scalar(select(Assignment.id).where(Assignment.asn_id == officer.id))
 
 

@@ -3,7 +3,10 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
+from forum import services
+from forum.models import PostRevision
 from portal.db import utcnow
 
 ACTORS = ("anonymous", "author", "citizen", "suspended", "unverified", "officer", "outsider", "atasan",
@@ -44,7 +47,9 @@ MATRIX = {
     "needs_response": ("get", "/forum/perlu-ditanggapi", None, only(("officer", "outsider", "atasan"), 200)),
     "manage_categories": ("get", "/admin/forum/", None, only(("admin",), 200)),
     "read_thread": ("get", "/forum/t/{thread}", None, dict.fromkeys(ACTORS, 200)),
-    "read_history": ("get", "/forum/p/{opening}/riwayat", None, dict.fromkeys(ACTORS, 200)),
+    # Issue 12 point 12: what an author removed stays with the author and the moderators.
+    "read_history": ("get", "/forum/p/{opening}/riwayat", None, only(("author", "moderator"), 200)),
+    "purge_revision": ("post", "/forum/revisi/{revision}/hapus", {}, only(("moderator",), 303)),
 }
 
 
@@ -59,13 +64,16 @@ def world(db, make_user, make_resident, resident, neighbour, officer, outsider, 
     db.session.commit()
     reply = make_reply(neighbour, thread, "Saya juga mengalaminya.")
     official = make_reply(officer.user, thread, "Jawaban resmi dinas.", official=True)
+    services.edit_post(resident, thread.posts[0], "Saya antre tiga jam di loket.")
+    db.session.commit()
+    revision = db.session.scalar(select(PostRevision.id))
     people = {
         "anonymous": None, "author": resident, "citizen": neighbour, "suspended": suspended,
         "unverified": unverified, "officer": officer.user, "outsider": outsider.user, "atasan": atasan.user,
         "moderator": moderator, "admin": make_user(name="Admin BKPSDM", roles=("warga", "admin")),
     }
     ids = {"thread": thread.id, "opening": thread.posts[0].id, "reply": reply.id, "official": official.id,
-           "category": category.id, "citizen_id": neighbour.id}
+           "category": category.id, "citizen_id": neighbour.id, "revision": revision}
     return people, ids
 
 

@@ -91,7 +91,7 @@ def test_replies_notify_followers_on_the_bell_and_by_mail_but_not_the_writer(
     client.post(f"/forum/t/{thread.id}/balas", data={"body": "Saya juga mengalaminya."})
     assert kinds(db, resident) == ["reply"] and kinds(db, neighbour) == []
     assert [m.recipients for m in mailbox] == [[resident.email]]
-    assert "Balasan baru dari @srirahayu" in mailbox[0].subject
+    assert f"Balasan baru dari @{neighbour.handle}" in mailbox[0].subject
     assert re.search(r"http://localhost/forum/p/\d+", mailbox[0].body)
 
     login(resident)
@@ -141,7 +141,7 @@ def test_mentions_notify_the_named_person_once_never_the_writer(
     assert kinds(db, neighbour) == []
     assert kinds(db, resident) == ["reply"]  # the follower hears of the reply, not of a mention in code
     mention_mail = next(m for m in mailbox if m.recipients == [third.email])
-    assert "@srirahayu menyebut Anda" in mention_mail.subject
+    assert f"@{neighbour.handle} menyebut Anda" in mention_mail.subject
 
 
 def test_mentions_in_a_new_thread_notify_too(db, make_thread, make_resident):

@@ -59,7 +59,7 @@ def test_commenting_by_view(client, login, db, world, make_consultation):
 def test_moderator_hides_a_comment_and_the_reason_is_shown(client, login, db, world, make_consultation):
     consultation = make_consultation(phase="diumumkan")
     section = sections_of(db, consultation)[0]
-    comment = services.add_comment(world.citizen, section, "Nomor saya 0812-3456-7890.")
+    comment = services.add_comment(world.citizen, section, "Alamat rumah tetangga saya Jl. Kenanga 7.")
     db.session.commit()
     login(world.citizen)
     hide_url = f"/konsultasi/{consultation.id}/komentar/{comment.id}/sembunyikan"
@@ -72,7 +72,7 @@ def test_moderator_hides_a_comment_and_the_reason_is_shown(client, login, db, wo
     login(world.neighbour)
     html = client.get(f"/konsultasi/{consultation.id}/dokumen").get_data(as_text=True)
     assert "Memuat data pribadi." in html
-    assert "0812-3456-7890" not in html
+    assert "Jl. Kenanga 7" not in html
     login(world.moderator)
     assert client.post(f"/konsultasi/{consultation.id}/komentar/{comment.id}/tampilkan").status_code == 303
     db.session.refresh(section)

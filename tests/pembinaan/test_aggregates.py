@@ -139,7 +139,7 @@ def test_reassignment_keeps_the_item_assigned_to_the_first_asn_but_not_overdue(o
     event = responses.record_response(**{k: v for k, v in common.items() if k != "unit"}, answer_id=1,
                                       asn=org.colleague, opened_at=at(2026, 4, 1), now=at(2026, 4, 21))
     db.session.commit()
-    assert event.started_at == at(2026, 4, 6)  # the clock starts at the handover
+    assert event.started_at == at(2026, 4, 1)  # the clock starts at opening, never at the handover
     colleague = stats(org.colleague, now=at(2026, 4, 22))
     assert (colleague.assigned, colleague.answered, colleague.overdue_now) == (1, 1, 0)
     assert colleague.deadline_share == 0  # answered after its deadline

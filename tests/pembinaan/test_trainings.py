@@ -2,6 +2,7 @@
 
 import io
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -59,8 +60,10 @@ def _training(org, **overrides):
     ({"form": "nonton_tv"}, "form", "bentuk pengembangan"),
     ({"ends_on": date(2026, 5, 1)}, "ends_on", "sebelum tanggal mulai"),
     ({"ends_on": date(2026, 12, 1)}, "ends_on", "masa depan"),
-    ({"jp": 0}, "jp", "JP harus bilangan bulat"),
-    ({"jp": 1001}, "jp", "JP harus bilangan bulat"),
+    ({"jp": 0}, "jp", "JP harus antara 0,01 dan 1000"),
+    ({"jp": 1001}, "jp", "JP harus antara 0,01 dan 1000"),
+    ({"jp": Decimal("1.333")}, "jp", "dua angka di belakang koma"),
+    ({"jp": 1.5}, "jp", "Isi lama kegiatan dengan angka"),
 ])
 def test_invalid_trainings_are_refused_with_a_message_for_the_field(app, org, overrides, field, message):
     with app.test_request_context(), pytest.raises(services.InvalidInput, match=message) as error:
@@ -109,7 +112,7 @@ def test_training_form_records_jp_and_redirects_to_the_record(client, login, org
     login(org.asn.user)
     response = client.post(f"/pembinaan/asn/{org.asn.id}/pelatihan/baru", data={
         "title": "E-learning Pelayanan Prima", "organiser": "LAN RI", "form": "e_learning",
-        "starts_on": "2026-03-02", "ends_on": "2026-03-06", "jp": "8",
+        "starts_on": "2026-03-02", "ends_on": "2026-03-06", "jp": "8", "jp_unit": "jp",
         "certificate": (io.BytesIO(PDF), "sertifikat.pdf"),
     }, content_type="multipart/form-data")
     assert response.status_code == 303
@@ -121,13 +124,13 @@ def test_training_form_errors_are_shown_in_indonesian(client, login, org):
     login(org.asn.user)
     response = client.post(f"/pembinaan/asn/{org.asn.id}/pelatihan/baru", data={
         "title": "", "organiser": "LAN RI", "form": "e_learning", "starts_on": "2026-03-06",
-        "ends_on": "2026-03-02", "jp": "delapan"})
+        "ends_on": "2026-03-02", "jp": "delapan", "jp_unit": "jp"})
     assert response.status_code == 422
     text = response.get_data(as_text=True)
-    assert "Ada yang perlu diperbaiki" in text and "Wajib diisi." in text and "Masukkan bilangan bulat." in text
+    assert "Ada yang perlu diperbaiki" in text and "Wajib diisi." in text and "Isi angka, misalnya 24 atau 1,5." in text
     response = client.post(f"/pembinaan/asn/{org.asn.id}/pelatihan/baru", data={
         "title": "Bimtek", "organiser": "LAN RI", "form": "e_learning", "starts_on": "2026-03-06",
-        "ends_on": "2026-03-02", "jp": "8"})
+        "ends_on": "2026-03-02", "jp": "8", "jp_unit": "jp"})
     assert response.status_code == 422
     assert "Tanggal selesai tidak boleh sebelum tanggal mulai." in response.get_data(as_text=True)
 
@@ -137,3 +140,45 @@ def test_only_the_asn_and_hr_record_trainings(client, login, org):
     for user, status in ((org.atasan.user, 403), (org.admin, 200), (org.asn.user, 200), (org.moderator, 403)):
         login(user)
         assert client.get(url).status_code == status, user.name
+
+
+@pytest.mark.parametrize(("amount", "unit", "jp"), [
+    ("24", "jp", Decimal("24.00")), ("1,5", "jp", Decimal("1.50")), ("1", "jam", Decimal("1.33")),
+    ("1,5", "jam", Decimal("2.00")), ("90", "menit", Decimal("2.00")), ("50", "menit", Decimal("1.11")),
+])
+def test_training_form_takes_jp_hours_or_minutes(client, login, org, db, amount, unit, jp):
+    login(org.asn.user)
+    response = client.post(f"/pembinaan/asn/{org.asn.id}/pelatihan/baru", data={
+        "title": "Webinar Pelayanan Publik", "organiser": "LAN RI", "form": "e_learning",
+        "starts_on": "2026-03-02", "ends_on": "2026-03-02", "jp": amount, "jp_unit": unit})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    stored = db.session.scalar(select(Training.jp))
+    assert isinstance(stored, Decimal) and stored == jp
+
+
+def test_the_form_offers_jp_hours_and_minutes(client, login, org):
+    login(org.asn.user)
+    html = client.get(f"/pembinaan/asn/{org.asn.id}/pelatihan/baru").get_data(as_text=True)
+    assert "Satuan lama kegiatan" in html
+    for label in ("JP", "Jam", "Menit"):
+        assert f">{label}</label>" in html
+
+
+def test_yearly_total_and_shortfall_are_exact_with_fractions_of_jp(client, login, org, db):
+    # Thirteen sessions of 1,5 JP are 19,5 JP: 0,5 JP short of 20, never rounded up to "20 of 20".
+    login(org.asn.user)
+    for day in range(1, 14):
+        response = client.post(f"/pembinaan/asn/{org.asn.id}/pelatihan/baru", data={
+            "title": f"Coaching {day}", "organiser": "BKPSDM", "form": "coaching",
+            "starts_on": f"2026-03-{day:02d}", "ends_on": f"2026-03-{day:02d}", "jp": "1,5", "jp_unit": "jp"})
+        assert response.status_code == 303
+    assert queries.jp_totals([org.asn.id], 2026) == {org.asn.id: Decimal("19.50")}
+    html = client.get(f"/pembinaan/asn/{org.asn.id}?periode=2026").get_data(as_text=True)
+    assert "19,5 / 20" in html and "Kurang 0,5 JP." in html
+    assert "Target terpenuhi" not in html
+    # One more hour (1,33 JP) reaches the target.
+    client.post(f"/pembinaan/asn/{org.asn.id}/pelatihan/baru", data={
+        "title": "Webinar", "organiser": "LAN RI", "form": "e_learning",
+        "starts_on": "2026-03-20", "ends_on": "2026-03-20", "jp": "1", "jp_unit": "jam"})
+    html = client.get(f"/pembinaan/asn/{org.asn.id}?periode=2026").get_data(as_text=True)
+    assert "20,83 / 20" in html and "Target terpenuhi" in html
