@@ -326,14 +326,6 @@ def list_suspended_users(now=None):
     ).all()
 
 
-def list_unit_asn(unit_id):
-    """List the ASN of a unit who have an account, by name (the people a thread can be assigned to)."""
-    return db.session.scalars(
-        select(AsnProfile).where(AsnProfile.unit_id == unit_id, AsnProfile.user_id.is_not(None))
-        .order_by(AsnProfile.name)
-    ).all()
-
-
 def get_quotable_post(thread, post_id):
     """Return a visible post of this thread to quote, or None."""
     if not _sane_id(post_id):

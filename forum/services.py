@@ -31,16 +31,16 @@ from portal.accounts.models import User, UserRole
 from portal.audit import record_audit
 from portal.db import utcnow
 from portal.extensions import db
-from portal.feedback.deadlines import deadlines_for
 from portal.markup import render_markdown
 from portal.notifications.services import notify_many
-from portal.organisation.models import AsnProfile
+from portal.organisation.queries import list_unit_atasan, list_unit_staff_accounts
 from portal.personal_text import ALL_KINDS, find_personal_data, personal_data_message
 from portal.responses import services as responses
 from portal.responses.escalation import escalation_levels, level2_working_days, unit_head
 from portal.responses.models import Assignment
 from portal.web import wib
 from portal.workdays.calendar import add_working_days
+from portal.workdays.deadlines import deadlines_for
 
 SOURCE = "forum"
 ITEM_TYPE = "thread"
@@ -345,19 +345,11 @@ def _notify_about_post(post, thread, actor):
     return told
 
 
-def _unit_staff(unit_id):
-    """The signed-up ASN of a unit: everyone whose "Perlu ditanggapi" shows the unit's threads."""
-    return db.session.scalars(
-        select(User).join(AsnProfile, AsnProfile.user_id == User.id)
-        .where(AsnProfile.unit_id == unit_id, User.deleted_at.is_(None))
-        .order_by(AsnProfile.id)
-    ).all()
-
-
 def _notify_unit_of_thread(thread, actor, told=()):
     """Tell the unit's ASN that a thread landed in their queue; once per person, never its author."""
     unit = thread.category.unit
-    people = [person for person in _unit_staff(unit.id) if person.id not in told]
+    # The signed-up ASN of the unit: everyone whose "Perlu ditanggapi" shows the unit's threads.
+    people = [person for person in list_unit_staff_accounts(unit.id) if person.id not in told]
     message = _("Utas \"%(title)s\" menunggu jawaban resmi %(unit)s paling lambat %(deadline)s.",
                 unit=unit.name, title=thread.title, deadline=wib(thread.deadline_at))
     notify_many(people, "assignment", message, thread_path(thread), exclude=actor)
@@ -644,14 +636,8 @@ def assign_thread(actor, thread, *, asn=None, now=None, notify=True):
     thread.deadline_at = deadline
     record_audit(actor, "forum.thread.assign", thread, before=before, after=_assignment_snapshot(assignment))
     if notify:
-        if asn is not None:
-            people = [asn.user]
-        else:
-            # A whole unit: its atasan share the work out (everyone else sees it in "Perlu ditanggapi").
-            people = db.session.scalars(
-                select(User).join(AsnProfile, AsnProfile.user_id == User.id)
-                .where(AsnProfile.unit_id == unit.id, AsnProfile.subordinates.any())
-            ).all()
+        # A whole unit: its atasan share the work out (everyone else sees it in "Perlu ditanggapi").
+        people = [asn.user] if asn is not None else [atasan.user for atasan in list_unit_atasan(unit.id)]
         message = _("Utas \"%(title)s\" ditugaskan untuk ditanggapi sebelum %(deadline)s.",
                     title=thread.title, deadline=wib(deadline))
         notify_many(people, "assignment", message, thread_path(thread), exclude=actor)

@@ -28,7 +28,7 @@ from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.markup import plain_text
 from portal.organisation.models import AsnProfile, Unit
-from portal.organisation.queries import list_unit_choices
+from portal.organisation.queries import list_unit_asn, list_unit_choices
 from portal.pagination import MAX_PAGE
 from portal.permissions import (
     can_accept_answer,
@@ -393,7 +393,7 @@ def assign(thread_id):
     require(can_assign_thread(current_user, thread))
     unit = thread.category.unit
     form = AssignForm()
-    form.set_choices(unit, queries.list_unit_asn(unit.id))
+    form.set_choices(unit, list_unit_asn(unit.id, with_account=True))  # only they can sign in to answer
     if form.validate_on_submit():
         asn = None if form.target.data == "unit" else db.session.get(AsnProfile, int(form.target.data))
         try:

@@ -31,6 +31,7 @@ from portal.markup import plain_text, render_markdown
 from portal.notifications.services import notify
 from portal.organisation.models import AsnProfile
 from portal.organisation.nip import InvalidNip, normalize_nip
+from portal.organisation.queries import list_unit_asn
 from portal.personal_text import find_personal_data, personal_data_message
 from portal.responses.services import record_response
 from portal.web import wib
@@ -632,10 +633,7 @@ def eligible_answerers(consultation):
     """List the ASN who may answer for this consultation: its speakers, then the unit's ASN."""
     speakers = [s.asn for s in consultation.speakers]
     seen = {p.id for p in speakers}
-    unit_asn = db.session.scalars(
-        select(AsnProfile).where(AsnProfile.unit_id == consultation.unit_id).order_by(AsnProfile.name)
-    ).all()
-    return speakers + [p for p in unit_asn if p.id not in seen]
+    return speakers + [p for p in list_unit_asn(consultation.unit_id) if p.id not in seen]
 
 
 def _check_answerer(consultation, asn):

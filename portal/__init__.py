@@ -116,23 +116,21 @@ def _import_models():
 
 
 def _register_blueprints(app):
-    from portal.accounts import bp as accounts_bp
-    from portal.admin import bp as admin_bp
+    from portal import accounts, admin, main, notifications
     from portal.i18n import bp as i18n_bp
-    from portal.main import bp as main_bp
-    from portal.notifications import bp as notifications_bp
 
-    app.register_blueprint(main_bp)
+    main.init_app(app)
     app.register_blueprint(i18n_bp)
-    app.register_blueprint(accounts_bp, url_prefix="/akun")
-    app.register_blueprint(admin_bp, url_prefix="/admin")
-    app.register_blueprint(notifications_bp, url_prefix="/notifikasi")
+    accounts.init_app(app)
+    admin.init_app(app)
+    notifications.init_app(app)
 
     # Each capability mounts its own blueprints, navigation, CLI and demo seeder.
     import forum
     import konsultasi
-    from portal import api, feedback, search
+    from portal import api, feedback, search, workdays
 
+    workdays.init_app(app)
     forum.init_app(app)
     konsultasi.init_app(app)
     feedback.init_app(app)

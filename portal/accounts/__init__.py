@@ -4,4 +4,9 @@ from flask import Blueprint
 
 bp = Blueprint("accounts", __name__)
 
-from portal.accounts import views  # noqa: E402,F401  (views attach routes to bp)
+
+def init_app(app):
+    """Mount the account pages under /akun."""
+    from portal.accounts import views  # noqa: F401  (views attach routes to bp)
+
+    app.register_blueprint(bp, url_prefix="/akun")

@@ -14,4 +14,8 @@ def admins_only():
     require(can_access_admin(current_user))
 
 
-from portal.admin import organisation_views, views  # noqa: E402,F401  (views attach routes to bp)
+def init_app(app):
+    """Mount the admin pages under /admin."""
+    from portal.admin import organisation_views, views  # noqa: F401  (views attach routes to bp)
+
+    app.register_blueprint(bp, url_prefix="/admin")

@@ -2,7 +2,6 @@ from flask import jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from portal.api import bp
 from portal.converters import parse_int
@@ -16,6 +15,7 @@ from portal.feedback.models import FEEDBACK_TYPES
 from portal.feedback.visibility import feedback_view
 from portal.observability import keep_request_anonymous
 from portal.organisation.models import Service, Unit
+from portal.organisation.queries import list_units_with_services
 from portal.pagination import MAX_PAGE
 from portal.personal_text import find_personal_data, personal_data_message
 from portal.workdays.calendar import wib_date
@@ -34,7 +34,7 @@ def _unprocessable(message, field=None):
 
 @bp.get("/v1/units")
 def units():
-    rows = db.session.scalars(select(Unit).options(selectinload(Unit.services)).order_by(Unit.name)).all()
+    rows = list_units_with_services()
     return jsonify([
         {"slug": u.slug, "name": u.name, "services": [{"slug": s.slug, "name": s.name} for s in u.services]}
         for u in rows

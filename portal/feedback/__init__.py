@@ -6,17 +6,16 @@ bp = Blueprint("feedback", __name__)
 
 
 def init_app(app):
-    """Mount the feedback pages, the admin pages for holidays and deadlines, and the CLI."""
+    """Mount the feedback pages and the CLI, and hook into accounts, demo data and the navigation."""
     from flask_babel import lazy_gettext as _l
 
     from portal.demo import DEMO_SEEDERS
-    from portal.feedback import admin_views, cli, views  # noqa: F401  (attach routes and commands)
+    from portal.feedback import cli, views  # noqa: F401  (attach routes and commands)
     from portal.feedback.demo import seed_feedback
     from portal.permissions import is_asn, is_moderator
     from portal.web import add_nav_item
 
     app.register_blueprint(bp)
-    app.register_blueprint(admin_views.admin_bp, url_prefix="/admin")
     app.cli.add_command(cli.feedback_cli)
     from portal.accounts.services import register_personal_data
     from portal.feedback.personal_data import erase_feedback_contacts, export_feedback_data

@@ -139,18 +139,3 @@ class TrackForm(EmptyForm):
         csrf = False  # a GET lookup changes nothing
 
     nomor = StringField(_l("Nomor pelacakan"), filters=[strip], validators=[required(), max_length(20)])
-
-
-class HolidayForm(EmptyForm):
-    day = DateField(_l("Tanggal"), validators=[required(_l("Masukkan tanggal yang benar."))])
-    name = StringField(_l("Nama hari libur"), filters=[strip], validators=[required(), length(3, 160)])
-    kind = SelectField(_l("Jenis"), choices=choices([("libur_nasional", _l("Libur nasional")), ("cuti_bersama", _l("Cuti bersama"))]))
-
-
-class DeadlinePolicyForm(EmptyForm):
-    unit = SelectField(_l("Perangkat daerah"), validators=[required()])
-    service = SelectField(_l("Layanan (kosongkan untuk seluruh perangkat daerah)"))
-    verify_working_days = IntegerField(_l("Verifikasi (hari kerja)"), default=3, validators=[required(), validators.NumberRange(1, 30)])
-    answer_working_days = IntegerField(_l("Jawaban pertama (hari kerja)"), default=5, validators=[required(), validators.NumberRange(1, 60)])
-    close_calendar_days = IntegerField(_l("Penyelesaian (hari kalender)"), default=60, validators=[required(), validators.NumberRange(1, 365)])
-    forum_answer_working_days = IntegerField(_l("Jawaban resmi di forum (hari kerja)"), default=2, validators=[required(), validators.NumberRange(1, 30)])

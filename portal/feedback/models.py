@@ -164,22 +164,6 @@ class Escalation(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class DeadlinePolicy(db.Model):
-    """Deadlines for one unit, or one of its services (DOMAIN.md §4: configurable per unit and service)."""
-
-    __tablename__ = "deadline_policies"
-    __table_args__ = (UniqueConstraint("unit_id", "service_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
-    service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"))
-    verify_working_days: Mapped[int] = mapped_column(default=3)
-    answer_working_days: Mapped[int] = mapped_column(default=5)
-    close_calendar_days: Mapped[int] = mapped_column(default=60)
-    # Forum threads in a category of this unit (and of this service, if the thread names one).
-    forum_answer_working_days: Mapped[int] = mapped_column(default=2, server_default="2")
-
-
 SKM_ELEMENTS = [
     ("u1", _l("Persyaratan")),
     ("u2", _l("Sistem, mekanisme, dan prosedur")),

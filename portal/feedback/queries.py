@@ -5,13 +5,14 @@ from datetime import datetime
 
 from flask import abort
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, exists, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy import case, select
+from sqlalchemy.orm import selectinload
 
 from portal.db import utcnow
 from portal.extensions import db
 from portal.feedback.models import Feedback
-from portal.organisation.models import AsnProfile, Service, Unit
+from portal.organisation.models import AsnProfile
+from portal.organisation.queries import list_unit_atasan
 from portal.pagination import paginate
 from portal.workdays.calendar import wib_day_bounds
 
@@ -77,21 +78,6 @@ def list_my_feedback(user, page=1):
     return paginate(query, page=page, per_page=20)
 
 
-def unit_asn_choices(unit_id):
-    """The ASN of a unit, for the assignment form."""
-    return db.session.scalars(select(AsnProfile).where(AsnProfile.unit_id == unit_id).order_by(AsnProfile.name)).all()
-
-
-def unit_assigners(unit_id):
-    """The atasan of a unit with an account: the people who may (re)assign its feedback, besides moderators."""
-    subordinate = aliased(AsnProfile)
-    return db.session.scalars(
-        select(AsnProfile).where(AsnProfile.unit_id == unit_id, AsnProfile.user_id.is_not(None),
-                                 exists().where(subordinate.supervisor_id == AsnProfile.id))
-        .order_by(AsnProfile.name)
-    ).all()
-
-
 @dataclass(frozen=True)
 class NextStep:
     """Who must act next on a feedback item, by name, for the handling page."""
@@ -106,21 +92,14 @@ def next_step(feedback):
     if feedback.status == "diterima":
         return NextStep("verify", None, [])
     if feedback.status in ("diverifikasi", "diproses"):
-        assigners = unit_assigners(feedback.unit_id)
+        # The unit's atasan with an account may (re)assign its feedback, besides moderators.
+        assigners = list_unit_atasan(feedback.unit_id)
         if feedback.assigned_asn is None:
             return NextStep("take_or_assign", None, assigners)
         return NextStep("answer", feedback.assigned_asn, assigners)
     if feedback.status == "ditindaklanjuti":
         return NextStep("resident", feedback.assigned_asn, [])
     return NextStep("done", feedback.assigned_asn, [])
-
-
-def all_units():
-    return db.session.scalars(select(Unit).order_by(Unit.name)).all()
-
-
-def all_services():
-    return db.session.scalars(select(Service).join(Service.unit).order_by(Unit.name, Service.name)).all()
 
 
 def is_overdue(feedback, now=None):

@@ -10,11 +10,9 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import exc, insert, or_, select, update
 
-from portal.accounts.models import User
 from portal.audit import record_audit
 from portal.db import utcnow
 from portal.extensions import db
-from portal.feedback.deadlines import deadlines_for
 from portal.feedback.ikm import ELEMENT_CODES, add_to_daily_totals
 from portal.feedback.models import (
     FEEDBACK_TYPES,
@@ -31,10 +29,12 @@ from portal.mailer import send_mail_safely
 from portal.markup import render_markdown
 from portal.notifications.services import notify, notify_many
 from portal.organisation.models import AsnProfile
+from portal.organisation.queries import list_unit_staff_accounts
 from portal.responses import services as responses
 from portal.responses.escalation import escalation_levels, level2_working_days, unit_head
 from portal.uploads import clean_upload_name
 from portal.workdays.calendar import add_calendar_days, add_working_days, wib_date, working_days_between
+from portal.workdays.deadlines import deadlines_for
 
 SOURCE = "feedback"
 
@@ -255,11 +255,7 @@ def _tell_unit_of_new_feedback(feedback, submitter):
     where = feedback.unit.name + (f" — {feedback.service.name}" if feedback.service else "")
     message = _("%(type)s baru %(number)s untuk %(where)s menunggu verifikasi.",
                 type=feedback.type_label, number=feedback.tracking_number, where=where)
-    users = db.session.scalars(
-        select(User).join(AsnProfile, AsnProfile.user_id == User.id).where(AsnProfile.unit_id == feedback.unit_id)
-        .order_by(User.id)
-    ).all()
-    notify_many(users, "feedback", message, _item_url(feedback), exclude=submitter)
+    notify_many(list_unit_staff_accounts(feedback.unit_id), "feedback", message, _item_url(feedback), exclude=submitter)
 
 
 def private_link(feedback, secret):

@@ -25,6 +25,7 @@ from portal.feedback.visibility import feedback_view
 from portal.forms import choices
 from portal.observability import keep_request_anonymous
 from portal.organisation.models import AsnProfile, Service, Unit
+from portal.organisation.queries import list_services, list_unit_asn, list_units
 from portal.pagination import page_arg
 from portal.permissions import require
 from portal.personal_text import find_personal_data, personal_data_message
@@ -32,11 +33,11 @@ from portal.workdays.calendar import wib_date
 
 
 def _unit_choices():
-    return choices([("", _("— Pilih —"))] + [(str(u.id), u.name) for u in queries.all_units()])
+    return choices([("", _("— Pilih —"))] + [(str(u.id), u.name) for u in list_units()])
 
 
 def _service_choices():
-    return choices([("", _("— Tidak tahu / umum —"))] + [(str(s.id), f"{s.unit.name} — {s.name}") for s in queries.all_services()])
+    return choices([("", _("— Tidak tahu / umum —"))] + [(str(s.id), f"{s.unit.name} — {s.name}") for s in list_services()])
 
 
 def _lookup(model, raw_id):
@@ -125,7 +126,7 @@ def public_list():
         status=args.get("status") if args.get("status") in STATUSES else None, period=period,
         page=page_arg(),
     )
-    return render_template("feedback/public_list.html", page=page, units=queries.all_units(), services=queries.all_services(),
+    return render_template("feedback/public_list.html", page=page, units=list_units(), services=list_services(),
                            types=FEEDBACK_TYPES, statuses=STATUSES, period_error=period_error)
 
 
@@ -246,7 +247,7 @@ def inbox():
 
 def _manage_forms(feedback):
     assign = AssignForm(formdata=None)
-    assign.asn.choices = choices([("", _("— Pilih ASN —"))] + [(str(a.id), f"{a.name} — {a.jabatan}") for a in queries.unit_asn_choices(feedback.unit_id)])
+    assign.asn.choices = choices([("", _("— Pilih ASN —"))] + [(str(a.id), f"{a.name} — {a.jabatan}") for a in list_unit_asn(feedback.unit_id)])
     return {"reject_form": RejectForm(formdata=None), "assign_form": assign, "answer_form": AnswerForm(formdata=None)}
 
 
@@ -365,7 +366,7 @@ def attachment(attachment_id):
 @bp.route("/survei", methods=["GET", "POST"])
 def survey():
     form = SurveyForm()
-    form.service.choices = choices([("", _("— Pilih layanan —"))] + [(str(s.id), f"{s.unit.name} — {s.name}") for s in queries.all_services()])
+    form.service.choices = choices([("", _("— Pilih layanan —"))] + [(str(s.id), f"{s.unit.name} — {s.name}") for s in list_services()])
     if request.method == "GET":
         form.service.data = request.args.get("layanan", "")
     if form.validate_on_submit():
@@ -390,7 +391,7 @@ def ikm():
         period = parse_period(request.args.get("periode") or default)
     except InvalidPeriod as exc:
         error, period = str(exc), parse_period(default)
-    rows = [(unit, compute_ikm(period, unit_id=unit.id)) for unit in queries.all_units()]
+    rows = [(unit, compute_ikm(period, unit_id=unit.id)) for unit in list_units()]
     return render_template("feedback/ikm.html", rows=rows, period=period, error=error), 400 if error else 200
 
 

@@ -4,4 +4,9 @@ from flask import Blueprint
 
 bp = Blueprint("main", __name__)
 
-from portal.main import views  # noqa: E402,F401  (views attach routes to bp)
+
+def init_app(app):
+    """Mount the home page and the directory of services."""
+    from portal.main import views  # noqa: F401  (views attach routes to bp)
+
+    app.register_blueprint(bp)

@@ -4,4 +4,9 @@ from flask import Blueprint
 
 bp = Blueprint("notifications", __name__)
 
-from portal.notifications import views  # noqa: E402,F401  (views attach routes to bp)
+
+def init_app(app):
+    """Mount the notification pages under /notifikasi."""
+    from portal.notifications import views  # noqa: F401  (views attach routes to bp)
+
+    app.register_blueprint(bp, url_prefix="/notifikasi")

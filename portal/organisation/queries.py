@@ -3,8 +3,19 @@
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from portal.accounts.models import User
 from portal.extensions import db
 from portal.organisation.models import AsnProfile, Service, Unit
+
+
+def list_units():
+    """List every unit, alphabetically."""
+    return db.session.scalars(select(Unit).order_by(Unit.name)).all()
+
+
+def list_services():
+    """List every service with its unit, by unit name and then service name."""
+    return db.session.scalars(select(Service).join(Service.unit).order_by(Unit.name, Service.name)).all()
 
 
 def list_units_with_services():
@@ -22,6 +33,32 @@ def list_units_with_counts():
 def list_unit_choices():
     """List (id, name) of every unit, alphabetically, for a select box."""
     return db.session.execute(select(Unit.id, Unit.name).order_by(Unit.name)).all()
+
+
+def list_unit_asn(unit_id, *, with_account=False):
+    """List the ASN profiles of a unit by name; with_account keeps only those who can sign in."""
+    query = select(AsnProfile).where(AsnProfile.unit_id == unit_id)
+    if with_account:
+        query = query.where(AsnProfile.user_id.is_not(None))
+    return db.session.scalars(query.order_by(AsnProfile.name, AsnProfile.id)).all()
+
+
+def list_unit_atasan(unit_id):
+    """List the ASN of a unit who supervise someone and can sign in, by name: the ones who share work out."""
+    return db.session.scalars(
+        select(AsnProfile).where(AsnProfile.unit_id == unit_id, AsnProfile.user_id.is_not(None),
+                                 AsnProfile.subordinates.any())
+        .order_by(AsnProfile.name, AsnProfile.id)
+    ).all()
+
+
+def list_unit_staff_accounts(unit_id):
+    """List the live accounts of a unit's ASN, in profile order: the people told of the unit's new work."""
+    return db.session.scalars(
+        select(User).join(AsnProfile, AsnProfile.user_id == User.id)
+        .where(AsnProfile.unit_id == unit_id, User.deleted_at.is_(None))
+        .order_by(AsnProfile.id)
+    ).all()
 
 
 def get_unit_or_404(unit_id):

@@ -33,6 +33,7 @@ from sqlalchemy.orm import selectinload
 from portal.db import utcnow
 from portal.extensions import db
 from portal.organisation.models import AsnProfile, Unit
+from portal.organisation.queries import list_unit_asn
 from portal.pagination import paginate
 from portal.pembinaan.models import (
     DevelopmentGoal,
@@ -305,17 +306,9 @@ def list_asn(unit_id=None):
     return db.session.scalars(query.order_by(Unit.name, AsnProfile.name, AsnProfile.id)).all()
 
 
-def list_units():
-    """List (id, name) of every unit, by name."""
-    return db.session.execute(select(Unit.id, Unit.name).order_by(Unit.name)).all()
-
-
 def list_unit_colleagues(profile):
     """List the other ASN of the same unit (for peer feedback), by name."""
-    return db.session.scalars(
-        select(AsnProfile).where(AsnProfile.unit_id == profile.unit_id, AsnProfile.id != profile.id)
-        .order_by(AsnProfile.name, AsnProfile.id)
-    ).all()
+    return [colleague for colleague in list_unit_asn(profile.unit_id) if colleague.id != profile.id]
 
 
 # ---------------------------------------------------------------- team and HR figures

@@ -11,6 +11,7 @@ from portal import permissions
 from portal.converters import parse_id
 from portal.errors import error_response
 from portal.extensions import db
+from portal.organisation.queries import list_unit_choices
 from portal.pagination import page_arg
 from portal.pembinaan import bp, charts, queries, services
 from portal.pembinaan.formatting import jp as format_jp
@@ -559,7 +560,7 @@ def overview():
     figures = queries.sort_figures(queries.figures_for(profiles, period), sort, descending)
     services.team_view(current_user, profiles, "overview", {"period": period.label, "unit_id": unit_id})
     return _audited(render_template("pembinaan/overview.html", figures=figures, period=period, unit_id=unit_id,
-                                    units=queries.list_units(), sort=sort, descending=descending))
+                                    units=list_unit_choices(), sort=sort, descending=descending))
 
 
 CSV_COLUMNS = [

@@ -6,10 +6,8 @@ run twice sends nothing twice; this module only decides who is next.
 """
 
 from flask import current_app
-from sqlalchemy import select
 
-from portal.extensions import db
-from portal.organisation.models import AsnProfile
+from portal.organisation.queries import list_unit_asn
 from portal.workdays.calendar import working_days_between
 
 
@@ -20,7 +18,7 @@ def level2_working_days():
 
 def unit_head(unit_id):
     """The head of a unit: the ASN of the unit whose atasan is outside it (or who has none)."""
-    profiles = db.session.scalars(select(AsnProfile).where(AsnProfile.unit_id == unit_id)).all()
+    profiles = list_unit_asn(unit_id)
     heads = [p for p in profiles if p.supervisor is None or p.supervisor.unit_id != unit_id]
     return min(heads, key=lambda p: p.id) if heads else None
 

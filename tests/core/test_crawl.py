@@ -49,8 +49,8 @@ ROLES = {
         "admin",
         PUBLIC_TASKS | SIGNED_IN_TASKS | {
             "admin.dashboard", "admin.users", "admin.user_detail", "admin.asn_list", "admin.asn_create",
-            "admin.units", "admin.audit_log", "forum_admin.categories", "feedback_admin.deadline_policies",
-            "feedback_admin.holidays", "pembinaan.overview", "admin.asn_import",
+            "admin.units", "admin.audit_log", "forum_admin.categories", "workdays.deadline_policies",
+            "workdays.holidays", "pembinaan.overview", "admin.asn_import",
         },
     ),
 }

@@ -1,7 +1,5 @@
 """Account deletion anonymises forum contributions (UU 27/2022); the demo seeder fills the forum."""
 
-import time
-
 from sqlalchemy import func, select
 
 from forum.models import Category, Flag, Post, Thread, ThreadFollow
@@ -30,13 +28,10 @@ def test_deleting_an_account_keeps_posts_but_drops_name_and_pseudonym(client, lo
     assert "budi@contoh.id" not in client.get(f"/forum/t/{thread.id}").get_data(as_text=True)
 
 
-def test_seed_demo_fills_the_forum_consistently_and_fast(app, db):
-    started = time.perf_counter()
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
-    elapsed = time.perf_counter() - started
+def test_seed_demo_fills_the_forum_consistently(app, db):
+    result = app.test_cli_runner().invoke(args=["seed-demo"])  # its duration: bench/seed_demo.py
     assert result.exit_code == 0, result.output
     assert "forum_utas" in result.output
-    assert elapsed < 10  # the whole demo; the forum part alone is well under 3 s at scale 1
 
     assert {c.slug for c in db.session.scalars(select(Category))} == {
         "kesehatan", "pendidikan", "kependudukan", "transportasi", "lingkungan", "sosial"}

@@ -1,6 +1,10 @@
-"""Freshness: the outbox is written with the content, drained after commit, and no request waits for the index."""
+"""Freshness: the outbox is written with the content, drained after commit, and no request waits for the index.
 
-import time
+No test here measures time: the commit-to-searchable latency and the request time while the
+writer is busy are numbers for bench/search_freshness.py.
+"""
+
+import threading
 
 import pytest
 from sqlalchemy import delete, func, select, update
@@ -12,6 +16,8 @@ from portal.search.models import SearchOutbox
 from portal.search.service import search
 
 pytestmark = pytest.mark.usefixtures("backend")
+
+HANG_GUARD = 60  # seconds: only a broken drainer ever waits this long
 
 
 def outbox(db):
@@ -85,36 +91,53 @@ def test_a_new_thread_through_the_web_form_is_searchable_after_the_request(clien
     assert client.get("/cari?q=ambulans").status_code == 200
 
 
-def test_the_background_drainer_makes_changes_searchable_within_two_seconds(app, db, client, world):
-    app.config.update(SEARCH_SYNC=False, SEARCH_DRAINER=True, SEARCH_DRAIN_INTERVAL=0.2)
+def test_the_background_drainer_applies_a_commit_it_is_woken_for(app, db, client, world, monkeypatch):
+    # The poll interval is far longer than the test: only the wake-up the commit sends can drain it.
+    app.config.update(SEARCH_SYNC=False, SEARCH_DRAINER=True, SEARCH_DRAIN_INTERVAL=3600)
+    applied = threading.Event()
+    real_drain = drainer._drain
+
+    def observed_drain(*args, **kwargs):
+        count = real_drain(*args, **kwargs)
+        if count:
+            applied.set()
+        return count
+
+    monkeypatch.setattr(drainer, "_drain", observed_drain)
     client.get("/")  # the first request starts this process's drainer
     try:
         assert drainer.get_state(app).thread.is_alive()
         forum_services.open_thread(world.resident, world.kesehatan, title="Halte rusak di Jalan Ahmad Yani",
                                    body="Atapnya bocor.", notify=False)
         db.session.commit()
-        committed = time.monotonic()
-        while time.monotonic() - committed < 2.0:
-            if search("halte").total == 1:
-                break
-            time.sleep(0.05)
-        assert search("halte").total == 1, "not searchable within 2 s"
+        # A guard against a hang, not a latency check (bench/search_freshness.py measures that).
+        assert applied.wait(HANG_GUARD), "the drainer was not woken by the commit"
+        assert search("halte").total == 1
+        assert outbox(db) == []
     finally:
         drainer.stop_drainer(app)
 
 
-def test_no_request_waits_for_a_busy_index_writer(app, db, engine, client, login, world):
+def test_no_request_waits_for_a_busy_index_writer(app, db, engine, client, login, world, monkeypatch):
     app.config["SEARCH_SYNC"] = False
     login(world.resident)
-    with engine.writer_lock(1.0) as held:
+    asked_for_the_lock = []
+    real_writer_lock = engine.writer_lock
+
+    def recorded_writer_lock(*args, **kwargs):
+        asked_for_the_lock.append(args or kwargs)
+        return real_writer_lock(*args, **kwargs)
+
+    with real_writer_lock(1.0) as held:
         assert held
-        started = time.monotonic()
+        monkeypatch.setattr(engine, "writer_lock", recorded_writer_lock)
         response = client.post("/forum/baru", data={
             "category": str(world.kesehatan.id), "title": "Genangan di underpass", "body": "Setelah hujan deras.",
         })
         assert response.status_code == 303
         assert client.get("/cari?q=genangan").status_code == 200
-        assert time.monotonic() - started < 1.0
+        assert asked_for_the_lock == []  # neither request went near the index writer …
+        assert outbox(db) != []  # … so the change waits in the outbox
         assert drainer.drain_outbox(app, timeout=0.1) is None  # a second writer gives up instead of waiting
     assert drainer.drain_outbox(app) >= 1
     assert search("genangan").total == 1

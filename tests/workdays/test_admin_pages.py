@@ -1,6 +1,6 @@
-"""Deadline policies per unit and service (DOMAIN.md §4): the admin page, and feedback and forum reading them."""
+"""The holiday calendar and deadline policies (DOMAIN.md §4): the admin pages, and feedback and forum reading them."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -8,9 +8,9 @@ from sqlalchemy import select
 from forum import services as forum_services
 from forum.models import Category
 from portal.audit import AuditEntry
-from portal.feedback.deadlines import deadlines_for
-from portal.feedback.models import DeadlinePolicy
 from portal.workdays.calendar import add_working_days
+from portal.workdays.deadlines import deadlines_for
+from portal.workdays.models import DeadlinePolicy, Holiday
 
 
 @pytest.fixture
@@ -87,10 +87,6 @@ def test_forum_threads_take_the_units_or_the_services_forum_deadline(db, make_us
 
 
 def test_admin_keeps_the_holiday_calendar_that_deadlines_skip(client, db, login, admin):
-    from datetime import date
-
-    from portal.workdays.models import Holiday
-
     login(admin)
     response = client.post("/admin/hari-libur", data={"day": "2026-03-20", "name": "Idul Fitri 1447 H",
                                                       "kind": "libur_nasional"})
@@ -111,3 +107,33 @@ def test_admin_keeps_the_holiday_calendar_that_deadlines_skip(client, db, login,
     assert db.session.scalar(select(Holiday)) is None
     actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions[-2:] == ["holiday.create", "holiday.delete"]
+
+
+def test_a_service_of_another_unit_is_refused_beside_the_field(client, db, login, admin, dinkes, make_unit):
+    dispendik = make_unit(name="Dinas Pendidikan", slug="dispendik", services=("PPDB",))
+    login(admin)
+    response = client.post("/admin/tenggat", data=policy_form(dinkes, service=dispendik.services[0]))
+    assert response.status_code == 422
+    assert "bukan milik perangkat daerah yang dipilih" in response.get_data(as_text=True)
+    assert db.session.scalar(select(DeadlinePolicy)) is None
+
+
+@pytest.mark.parametrize("role, expected", [(None, 302), ("warga", 403), ("moderator", 403), ("asn", 403)])
+def test_only_admins_may_delete_a_holiday(client, db, login, make_user, make_asn, role, expected):
+    holiday = Holiday(day=date(2026, 8, 17), name="Hari Kemerdekaan", kind="libur_nasional")
+    db.session.add(holiday)
+    db.session.commit()
+    if role == "asn":
+        login(make_asn().user)
+    elif role:
+        login(make_user(roles=("warga",) if role == "warga" else ("warga", role)))
+    response = client.post(f"/admin/hari-libur/{holiday.id}/hapus")
+    assert response.status_code == expected
+    if expected == 302:
+        assert "/akun/masuk" in response.headers["Location"]
+    assert db.session.get(Holiday, holiday.id) is not None
+
+
+def test_deleting_an_unknown_holiday_is_a_404(client, login, admin):
+    login(admin)
+    assert client.post("/admin/hari-libur/999999/hapus").status_code == 404

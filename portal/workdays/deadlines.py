@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.feedback.models import DeadlinePolicy
+from portal.workdays.models import DeadlinePolicy
 
 
 @dataclass(frozen=True)
