@@ -16,17 +16,11 @@ Prints median, p95 and max in milliseconds. Removes the temporary folder at the 
 """
 
 import argparse
-import os
-import shutil
 import statistics
-import sys
-import tempfile
 import time
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from throwaway import throwaway_app
 
 POLL = 0.005  # seconds between searches while waiting for a document
 GIVE_UP = 10.0  # seconds: a document not found by then counts as lost
@@ -107,22 +101,15 @@ def main():
     parser.add_argument("--interval", type=float, default=0.5, help="SEARCH_DRAIN_INTERVAL (production: 0.5 s)")
     args = parser.parse_args()
 
-    folder = Path(tempfile.mkdtemp(prefix="search-freshness-bench-"))
-    os.environ["PORTAL_INSTANCE_PATH"] = str(folder / "instance")
-    try:
-        from portal import create_app
-        from portal.extensions import db
-        from portal.search import drainer
+    from portal.extensions import db
+    from portal.search import drainer
 
-        app = create_app({
-            "TESTING": True, "SECRET_KEY": "bench", "DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
-            "SEARCH_INDEX_DIR": str(folder / "search-index"), "MAIL_OUTBOX_DIR": str(folder / "outbox"),
-            "UPLOAD_DIR": str(folder / "uploads"), "RATELIMIT_ENABLED": False, "LOG_REQUESTS": False,
-            "WTF_CSRF_ENABLED": False, "SERVER_NAME": "localhost", "PUBLIC_BASE_URL": "http://localhost",
-            "SEARCH_SYNC": False, "SEARCH_DRAINER": True, "SEARCH_DRAIN_INTERVAL": args.interval,
-        })
+    overrides = {
+        "WTF_CSRF_ENABLED": False, "SERVER_NAME": "localhost", "PUBLIC_BASE_URL": "http://localhost",
+        "SEARCH_SYNC": False, "SEARCH_DRAINER": True, "SEARCH_DRAIN_INTERVAL": args.interval,
+    }
+    with throwaway_app("search-freshness-bench-", **overrides) as (app, _folder):
         with app.app_context():
-            db.create_all()
             drainer.rebuild_index(app)
         client = app.test_client()
         try:
@@ -139,17 +126,12 @@ def main():
                     busy = post_threads(client, category, args.requests, args.requests)
         finally:
             drainer.stop_drainer(app)
-        print(f"\n{'measure':<40}{'median ms':>10}{'p95 ms':>9}{'max ms':>9}{'n':>6}")
-        print(summary("commit → searchable (drainer woken)", latencies))
-        print(summary("POST /forum/baru, index writer free", free))
-        print(summary("POST /forum/baru, index writer held", busy))
-        print(f"\nWhoosh on SQLite, one process, SEARCH_DRAIN_INTERVAL {args.interval} s; "
-              f"not searchable within {GIVE_UP:.0f} s: {lost} of {args.commits} documents.")
-        with app.app_context():
-            db.engine.dispose()
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
+    print(f"\n{'measure':<40}{'median ms':>10}{'p95 ms':>9}{'max ms':>9}{'n':>6}")
+    print(summary("commit → searchable (drainer woken)", latencies))
+    print(summary("POST /forum/baru, index writer free", free))
+    print(summary("POST /forum/baru, index writer held", busy))
+    print(f"\nWhoosh on SQLite, one process, SEARCH_DRAIN_INTERVAL {args.interval} s; "
+          f"not searchable within {GIVE_UP:.0f} s: {lost} of {args.commits} documents.")
 
 if __name__ == "__main__":
     main()

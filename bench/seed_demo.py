@@ -7,42 +7,20 @@ command through Flask's CLI runner and prints median and max seconds. Removes it
 """
 
 import argparse
-import os
-import shutil
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from throwaway import throwaway_app
 
 
 def run_once(scale):
-    folder = Path(tempfile.mkdtemp(prefix="seed-demo-bench-"))
-    os.environ["PORTAL_INSTANCE_PATH"] = str(folder / "instance")
-    try:
-        from portal import create_app
-        from portal.extensions import db
-
-        app = create_app({
-            "TESTING": True, "SECRET_KEY": "bench", "DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
-            "SEARCH_INDEX_DIR": str(folder / "search-index"), "MAIL_OUTBOX_DIR": str(folder / "outbox"),
-            "UPLOAD_DIR": str(folder / "uploads"), "RATELIMIT_ENABLED": False, "LOG_REQUESTS": False,
-        })
-        with app.app_context():
-            db.create_all()
+    with throwaway_app("seed-demo-bench-") as (app, _folder):
         started = time.perf_counter()
         result = app.test_cli_runner().invoke(args=["seed-demo", "--scale", str(scale)])
         seconds = time.perf_counter() - started
-        if result.exit_code != 0:
-            raise SystemExit(f"seed-demo failed:\n{result.output}")
-        with app.app_context():
-            db.engine.dispose()
-        return seconds
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    if result.exit_code != 0:
+        raise SystemExit(f"seed-demo failed:\n{result.output}")
+    return seconds
 
 
 def main():
