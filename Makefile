@@ -1,6 +1,6 @@
 # Portal Partisipasi Publik — everyday commands. GNU make; recipes run in /bin/sh.
 #
-#   make run            install, migrate, seed demo data, serve on http://127.0.0.1:$(PORT)
+#   make run            install, migrate, seed demo data, serve on http://127.0.0.1:$(PORT) with a job worker
 #   make test           the whole test suite (PYTEST_ARGS="-x -k login" passes arguments on)
 #   make test-browser   only the real-browser journeys
 #   make lint           ruff
@@ -61,9 +61,12 @@ install: $(RUNTIME_STAMP)
 install-dev: $(DEV_STAMP)
 	@$(MAKE) --no-print-directory compile-translations
 
+# The job worker (mails, file clean-ups, search drains, periodic jobs) runs beside the web server
+# and stops with it.
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
+	$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install-dev

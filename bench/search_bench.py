@@ -464,7 +464,7 @@ def make_app(instance, database_url, index_dir, backend, **extra):
 
     os.environ["PORTAL_INSTANCE_PATH"] = str(instance)
     config = {"SECRET_KEY": "bench", "DATABASE_URL": database_url, "SEARCH_INDEX_DIR": str(index_dir),
-              "SEARCH_BACKEND": backend, "SEARCH_SYNC": False, "SEARCH_DRAINER": False, "LOG_REQUESTS": False,
+              "SEARCH_BACKEND": backend, "SEARCH_SYNC": False, "JOBS_IMMEDIATE": False, "LOG_REQUESTS": False,
               "RATELIMIT_ENABLED": False, "MAIL_SUPPRESS_SEND": True, "PORTAL_ENV": "development"}
     config.update(extra)
     return create_app(config)
@@ -506,8 +506,7 @@ def run_backend(backend, database_url, workspace, args, seeded):
             if key.startswith(("service_no", "service_new", "plain_")):
                 print(f"  {key}: {value}", flush=True)
 
-    (instance / "config.py").write_text("RATELIMIT_ENABLED = False\nLOG_REQUESTS = False\nSECRET_KEY = 'bench'\n"
-                                        "SEARCH_DRAIN_INTERVAL = 0.5\n")
+    (instance / "config.py").write_text("RATELIMIT_ENABLED = False\nLOG_REQUESTS = False\nSECRET_KEY = 'bench'\n")
     env = dict(os.environ, PORTAL_INSTANCE_PATH=str(instance), DATABASE_URL=database_url, PYTHONPATH=str(ROOT),
                SEARCH_INDEX_DIR=str(index_dir), SEARCH_BACKEND=backend, PORTAL_ENV="development")
     port = free_port()

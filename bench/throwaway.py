@@ -35,3 +35,21 @@ def throwaway_app(prefix, **overrides):
                 db.engine.dispose()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def worker_process(app, *keys, threads=2):
+    """Run `flask --app portal worker` on the throwaway app's database and queue while the block runs."""
+    import subprocess
+
+    keys = ("DATABASE_URL", "SECRET_KEY", "SEARCH_INDEX_DIR", "MAIL_OUTBOX_DIR", "UPLOAD_DIR", "JOBS_QUEUE_URL",
+            "JOBS_POLL_SECONDS", *keys)
+    Path(app.instance_path, "config.py").write_text("".join(f"{key} = {app.config[key]!r}\n" for key in keys))
+    process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "portal", "worker", "--threads", str(threads)],
+                               cwd=ROOT, env={**os.environ, "PORTAL_INSTANCE_PATH": app.instance_path},
+                               stdout=subprocess.DEVNULL)
+    try:
+        yield process
+    finally:
+        process.terminate()
+        process.wait(15)

@@ -23,6 +23,10 @@ def init_app(app):
     app.register_blueprint(bp, url_prefix="/forum")
     app.register_blueprint(admin_bp, url_prefix="/admin/forum")
     app.cli.add_command(forum_cli)
+    from forum.services import escalate_overdue_threads
+    from portal.jobs import periodic_job
+
+    periodic_job(app, "forum.escalate", every="hour", minute="10")(escalate_overdue_threads)
     add_nav_item(app, "forum.index", _l("Forum"), order=10)
     add_nav_item(app, "forum.needs_response", _l("Perlu ditanggapi"), visible=lambda user: permissions.is_asn(user),
                  order=12)

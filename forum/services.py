@@ -38,6 +38,7 @@ from portal.personal_text import ALL_KINDS, find_personal_data, personal_data_me
 from portal.responses import services as responses
 from portal.responses.escalation import escalation_levels, level2_working_days, unit_head
 from portal.responses.models import Assignment
+from portal.unit_of_work import ServiceError
 from portal.web import wib
 from portal.workdays.calendar import add_working_days
 from portal.workdays.deadlines import deadlines_for
@@ -53,14 +54,9 @@ MAX_MENTIONS = 20  # a post naming more people than this is noise, not a convers
 RESERVED_PSEUDONYM_WORDS = ("admin", "moderator", "resmi", "dinas", "pemkot", "pemerintah", "asn")
 
 
-class ForumError(Exception):
+class ForumError(ServiceError):
     """A business rule refused the action; str(error) is the message, `field` the form field it concerns."""
 
-    status = 409
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.field = field
 
 
 class PostingBlocked(ForumError):
@@ -586,12 +582,12 @@ def accept_answer(user, post, now=None):
     """Mark a reply as the thread's accepted answer; the thread is then done (selesai)."""
     now = now or utcnow()
     thread = post.thread
-    if not permissions.can_accept_answer(user, thread):
-        raise NotAllowed(_("Hanya penulis utas atau moderator yang dapat menandai jawaban."))
     if post.is_opening or not post.is_visible:
         raise InvalidInput(_("Hanya balasan yang tampil yang dapat ditandai sebagai jawaban."))
     if thread.accepted_post_id == post.id and thread.status == "selesai":
         return thread
+    if not permissions.can_accept_answer(user, post):
+        raise NotAllowed(_("Hanya penulis utas atau moderator yang dapat menandai jawaban."))
     before = _thread_snapshot(thread)
     thread.accepted_post_id = post.id
     thread.status = "selesai"
@@ -897,7 +893,7 @@ def suspend_user(moderator, user, days, reason, now=None):
     """Stop a person from posting for a number of days, with a reason they are told."""
     now = now or utcnow()
     _ensure_moderator(moderator)
-    if user.id == moderator.id or user.has_role("moderator") or user.has_role("admin") or user.is_deleted:
+    if not permissions.can_suspend_user(moderator, user):
         raise NotAllowed(_("Akun moderator, admin, atau akun yang sudah dihapus tidak dapat ditangguhkan di sini."))
     if not isinstance(days, int) or not 1 <= days <= 365:
         raise InvalidInput(_("Lama penangguhan harus 1–365 hari."), field="days")

@@ -1,4 +1,4 @@
-"""Forum pages. Each view loads its object, checks permission, validates, calls one service, commits once."""
+"""Forum pages. Each view loads its object, checks permission, validates and calls one service."""
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -47,6 +47,7 @@ from portal.permissions import (
     can_vote,
     require,
 )
+from portal.unit_of_work import show_on_form
 from portal.web import wib
 
 # ---------------------------------------------------------------- helpers
@@ -62,21 +63,12 @@ def thread_page_arg():
     return page_arg(limit=queries.MAX_PAGE)
 
 
-def refused(error, back=None):
-    """Answer a service's refusal with its own status and message (nothing is kept)."""
-    db.session.rollback()
-    if back is None:
-        # 403, 422 and 429 have fitting titles of their own; 409 ("conflict") has none.
-        title = _("Tindakan tidak dapat dilakukan") if error.status == 409 else None
-        return error_response(error.status, str(error), title=title)
+def refused(error, back):
+    """Answer a service's refusal with its status and message, and a link back to where the person was.
+
+    The status is 400 or more, so the request keeps nothing (portal/unit_of_work.py).
+    """
     return render_template("forum/refused.html", code=error.status, message=str(error), back=back), error.status
-
-
-def apply_error(form, error):
-    """Put a service's refusal on the form field it concerns (or on top of the form)."""
-    db.session.rollback()
-    field = getattr(form, error.field, None) if error.field else None
-    (field.errors if field is not None else form.form_errors).append(str(error))
 
 
 def require_button_form(form=None):
@@ -185,7 +177,6 @@ def purge_revision(revision_id):
         services.purge_revision(current_user, revision, form.reason.data)
     except services.ForumError as error:
         return refused(error, back=back)
-    db.session.commit()
     flash(_("Isi versi lama itu sudah dihapus dari riwayat. Tindakan ini tercatat di log audit."), "success")
     return redirect(back, 303)
 
@@ -214,11 +205,9 @@ def new_thread():
                 kelurahan=form.kelurahan.data, pseudonym=form.pseudonym.data,
             )
         except services.InvalidInput as error:
-            apply_error(form, error)
-        except services.ForumError as error:
-            return refused(error)
+            show_on_form(form, error)
         else:
-            if first := idempotency.commit_once(form, "forum.new_thread", thread_url(thread), current_user):
+            if first := idempotency.record_once(form, "forum.new_thread", thread_url(thread), current_user):
                 return redirect(first, 303)
             flash(_("Utas Anda sudah terbit. %(unit)s akan menanggapi paling lambat %(deadline)s.",
                     unit=category.unit.name, deadline=wib(thread.deadline_at)), "success")
@@ -244,11 +233,11 @@ def reply(thread_id):
             post = services.reply(current_user, thread, form.body.data, official=official, quote_of=quote_of,
                                   pseudonym=form.pseudonym.data)
         except services.InvalidInput as error:
-            apply_error(form, error)
+            show_on_form(form, error)
         except services.ForumError as error:
             return refused(error, back=thread_url(thread))
         else:
-            if first := idempotency.commit_once(form, "forum.reply", post_url(post), current_user):
+            if first := idempotency.record_once(form, "forum.reply", post_url(post), current_user):
                 return redirect(first, 303)
             flash(_("Jawaban resmi Anda sudah terbit.") if official else _("Balasan Anda sudah terkirim."), "success")
             return redirect(post_url(post), 303)
@@ -266,11 +255,10 @@ def edit_post(post_id):
             changed = services.edit_post(current_user, post, form.body.data,
                                          title=form.title.data if post.is_opening else None)
         except services.InvalidInput as error:
-            apply_error(form, error)
+            show_on_form(form, error)
         except services.ForumError as error:
             return refused(error, back=post_url(post))
         else:
-            db.session.commit()
             flash(_("Perubahan disimpan.") if changed else _("Tidak ada yang berubah."), "success")
             return redirect(post_url(post), 303)
     return render_template("forum/edit_post.html", form=form, post=post), 422 if form.errors else 200
@@ -287,7 +275,6 @@ def delete_post(post_id):
         services.delete_post(current_user, post)
     except services.ForumError as error:
         return refused(error, back=post_url(post))
-    db.session.commit()
     if thread.deleted_at is not None:
         flash(_("Utas Anda sudah dihapus."), "success")
         return redirect(url_for("forum.category", slug=thread.category.slug), 303)
@@ -303,7 +290,6 @@ def vote(post_id):
     form = ToggleForm()
     require_button_form(form)
     services.toggle_vote(current_user, post, want=form.value.data)
-    db.session.commit()
     return redirect(post_url(post), 303)
 
 
@@ -323,7 +309,6 @@ def follow(thread_id):
     else:
         services.unfollow_thread(current_user, thread)
         flash(_("Anda berhenti mengikuti utas ini."), "success")
-    db.session.commit()
     return redirect(thread_url(thread, thread_page_arg()), 303)
 
 
@@ -331,13 +316,12 @@ def follow(thread_id):
 @login_required
 def accept(post_id):
     post = queries.get_post_or_404(post_id)
-    require(can_accept_answer(current_user, post.thread))
+    require(can_accept_answer(current_user, post))
     require_button_form()
     try:
         services.accept_answer(current_user, post)
     except services.ForumError as error:
         return refused(error, back=post_url(post))
-    db.session.commit()
     flash(_("Balasan ini ditandai sebagai jawaban. Utas selesai."), "success")
     return redirect(post_url(post), 303)
 
@@ -352,11 +336,10 @@ def rate(post_id):
         try:
             services.rate_answer(current_user, post, int(form.rating.data), form.comment.data)
         except services.InvalidInput as error:
-            apply_error(form, error)
+            show_on_form(form, error)
         except services.ForumError as error:
             return refused(error, back=post_url(post))
         else:
-            db.session.commit()
             flash(_("Terima kasih. Penilaian Anda membantu %(unit)s memperbaiki layanannya.",
                     unit=post.official_asn.unit.name if post.official_asn else post.thread.category.unit.name),
                   "success")
@@ -375,11 +358,10 @@ def flag(post_id):
         try:
             services.flag_post(current_user, post, form.reason.data, form.detail.data)
         except services.InvalidInput as error:
-            apply_error(form, error)
+            show_on_form(form, error)
         except services.ForumError as error:
             return refused(error, back=post_url(post))
         else:
-            db.session.commit()
             flash(_("Terima kasih, laporan Anda sudah diterima. Moderator akan memeriksanya."), "success")
             return redirect(post_url(post), 303)
     return render_template("forum/flag.html", form=form, post=post,
@@ -399,11 +381,10 @@ def assign(thread_id):
         try:
             assignment = services.assign_thread(current_user, thread, asn=asn)
         except services.InvalidInput as error:
-            apply_error(form, error)
+            show_on_form(form, error)
         except services.ForumError as error:
             return refused(error, back=thread_url(thread))
         else:
-            db.session.commit()
             flash(_("Utas ditugaskan kepada %(who)s. Tenggat: %(deadline)s.",
                     who=asn.name if asn else unit.name, deadline=wib(assignment.deadline_at)), "success")
             return redirect(thread_url(thread), 303)
@@ -444,11 +425,10 @@ def hide(post_id):
         try:
             services.hide_post(current_user, post, form.reason.data)
         except services.InvalidInput as error:
-            apply_error(form, error)
+            show_on_form(form, error)
         except services.ForumError as error:
             return refused(error, back=post_url(post))
         else:
-            db.session.commit()
             flash(_("Pesan disembunyikan. Alasannya ditampilkan di tempat pesan itu."), "success")
             return redirect(post_url(post), 303)
     return render_template("forum/hide.html", form=form, post=post,
@@ -462,7 +442,6 @@ def restore(post_id):
     post = queries.get_post_or_404(post_id)
     require_button_form()
     services.restore_post(current_user, post)
-    db.session.commit()
     flash(_("Pesan ditampilkan kembali."), "success")
     return redirect(post_url(post), 303)
 
@@ -476,7 +455,6 @@ def _toggle_thread(thread_id, on, off, message_on, message_off, current):
     if want is None:
         want = not current(thread)
     (on if want else off)(current_user, thread)
-    db.session.commit()
     flash(message_on if want else message_off, "success")
     return redirect(thread_url(thread), 303)
 
@@ -507,7 +485,6 @@ def move(thread_id):
     if form.validate_on_submit():
         category = queries.get_category_by_id_or_404(form.category.data)
         services.move_thread(current_user, thread, category)
-        db.session.commit()
         flash(_("Utas dipindahkan ke kategori %(name)s.", name=category.name), "success")
         return redirect(thread_url(thread), 303)
     return render_template("forum/move.html", form=form, thread=thread), 422 if form.errors else 200
@@ -523,7 +500,6 @@ def close(thread_id):
         return refused(services.InvalidInput(_("Alasan maksimal %(max)d karakter.", max=services.REASON_MAX)),
                        back=thread_url(thread))
     services.close_thread(current_user, thread, form.reason.data)
-    db.session.commit()
     flash(_("Utas ditutup dan ditandai selesai."), "success")
     return redirect(thread_url(thread), 303)
 
@@ -535,7 +511,6 @@ def reopen(thread_id):
     thread = queries.get_thread_or_404(thread_id)
     require_button_form()
     services.reopen_thread(current_user, thread)
-    db.session.commit()
     flash(_("Utas dibuka kembali."), "success")
     return redirect(thread_url(thread), 303)
 
@@ -550,11 +525,10 @@ def suspend(user_id):
         try:
             services.suspend_user(current_user, user, form.days.data, form.reason.data)
         except services.InvalidInput as error:
-            apply_error(form, error)
+            show_on_form(form, error)
         except services.ForumError as error:
             return refused(error, back=url_for("forum.moderation"))
         else:
-            db.session.commit()
             flash(_("%(name)s ditangguhkan dari forum sampai %(until)s.",
                     name=user.name, until=wib(user.suspended_until)), "success")
             return redirect(url_for("forum.moderation"), 303)
@@ -568,7 +542,6 @@ def unsuspend(user_id):
     user = queries.get_user_or_404(user_id)
     require_button_form()
     services.unsuspend_user(current_user, user)
-    db.session.commit()
     flash(_("Penangguhan %(name)s dicabut.", name=user.name), "success")
     return redirect(url_for("forum.moderation"), 303)
 
@@ -583,11 +556,10 @@ def resolve_flag(flag_id):
         try:
             services.resolve_flag(current_user, flag, form.action.data, form.reason.data)
         except services.InvalidInput as error:
-            apply_error(form, error)
+            show_on_form(form, error)
         except services.ForumError as error:
             return refused(error, back=url_for("forum.moderation"))
         else:
-            db.session.commit()
             flash(_("Pesan disembunyikan dan laporannya selesai.") if form.action.data == "hide"
                   else _("Laporan diabaikan."), "success")
             return redirect(url_for("forum.moderation"), 303)
@@ -613,9 +585,8 @@ def _save_category(form, action):
     try:
         category = action()
     except services.ForumError as error:
-        apply_error(form, error)
+        show_on_form(form, error)
         return None
-    db.session.commit()
     return category
 
 

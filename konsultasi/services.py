@@ -26,7 +26,7 @@ from portal.audit import record_audit
 from portal.db import utcnow
 from portal.extensions import db
 from portal.links import public_url
-from portal.mailer import send_mail
+from portal.mailer import queue_mail
 from portal.markup import plain_text, render_markdown
 from portal.notifications.services import notify
 from portal.organisation.models import AsnProfile
@@ -34,6 +34,7 @@ from portal.organisation.nip import InvalidNip, normalize_nip
 from portal.organisation.queries import list_unit_asn
 from portal.personal_text import find_personal_data, personal_data_message
 from portal.responses.services import record_response
+from portal.unit_of_work import ServiceError
 from portal.web import wib
 
 log = logging.getLogger("portal.konsultasi")
@@ -48,16 +49,9 @@ TRANSITIONS = {
 }
 
 
-class KonsultasiError(Exception):
+class KonsultasiError(ServiceError):
     """A business rule refused the action; str(error) is the message for the person."""
 
-    status = 409  # the request was fine, the consultation's state does not allow it
-    field = None
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        if field:
-            self.field = field
 
 
 class IllegalTransition(KonsultasiError):
@@ -449,12 +443,9 @@ def _send_registration_mail(user, consultation, registration, now, promoted=Fals
         attachments = [(f"konsultasi-{consultation.id}.ics", "text/calendar", calendar_file(consultation, now))]
     else:
         subject = _("Anda di daftar tunggu: %(title)s", title=consultation.title)
-    try:
-        send_mail(user.email, subject[:150], "konsultasi_registration", attachments=attachments, user=user,
-                  consultation=consultation, registration=registration, link=link, promoted=promoted)
-    except OSError:
-        # A mail server hiccup must not undo the seat; the page and the bell still say it.
-        log.exception("registration mail failed", extra={"user_id": user.id, "consultation_id": consultation.id})
+    # Sent by a worker after the commit, so the seat's row lock is never held while SMTP answers.
+    queue_mail(user.email, subject[:150], "konsultasi_registration", attachments=attachments, user=user,
+               consultation=consultation, registration=registration, link=link, promoted=promoted)
 
 
 def set_attendance(actor, registration, attended, now=None):

@@ -1,4 +1,4 @@
-"""Konsultasi pages. Each view: load or 404, require → 403, validate, call a service, commit once."""
+"""Konsultasi pages. Each view: load or 404, require → 403, validate, call a service; the request commits once."""
 
 from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -39,7 +39,6 @@ from konsultasi.queries import (
 )
 from portal import idempotency
 from portal.errors import error_response
-from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.organisation.queries import get_unit_or_404, list_unit_choices
 from portal.pagination import paginate
@@ -55,6 +54,7 @@ from portal.permissions import (
     is_active_participant,
     require,
 )
+from portal.unit_of_work import refuse_changes, show_on_form
 
 PER_PAGE = 10
 
@@ -76,36 +76,25 @@ def _require_button_form():
         abort(400)
 
 
-def _commit(action, once=None):
-    """Run a service and commit once; return (result, None) or (None, the refusal) after a rollback.
+def _attempt(action, once=None):
+    """Run a service; return (result, None), or (None, the refusal), and then the request keeps nothing.
 
     once=(form, endpoint, result URL): record the form's one-time token with the write; a
     duplicate (a racing resubmission) is rolled back, and its result page is the same URL.
     """
     try:
         result = action()
-        if once:
-            idempotency.commit_once(*once, current_user)
-        else:
-            db.session.commit()
     except svc.KonsultasiError as error:
-        db.session.rollback()
+        refuse_changes()  # some callers redirect (a status below 400) even after a refusal
         return None, error
+    if once:
+        idempotency.record_once(*once, current_user)
     return result, None
 
 
 def _refused(error):
     """Answer a refused action with its status (409 or 400) and its Indonesian message."""
     return error_response(error.status, str(error), title=_("Tindakan tidak dapat dilakukan"))
-
-
-def _to_form(form, error):
-    """Put a service's refusal on the form, beside its field when it names one."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is None:
-        form.form_errors.append(str(error))
-    else:
-        field.errors = [*field.errors, str(error)]
 
 
 def _wants_json():
@@ -156,11 +145,11 @@ def create():
     form = _consultation_form()
     if form.validate_on_submit():
         unit = get_unit_or_404(form.unit_id.data)
-        consultation, error = _commit(lambda: svc.create_consultation(current_user, **form.values(unit)))
+        consultation, error = _attempt(lambda: svc.create_consultation(current_user, **form.values(unit)))
         if error is None:
             flash(_("Draf konsultasi dibuat. Lengkapi dokumen dan narasumber, lalu umumkan."), "success")
             return redirect(url_for("konsultasi.manage", consultation_id=consultation.id), 303)
-        _to_form(form, error)
+        show_on_form(form, error)
     return render_template("konsultasi/form.html", form=form, consultation=None), 422 if form.errors else 200
 
 
@@ -171,7 +160,7 @@ def edit(consultation_id):
     form = _consultation_form(consultation)
     if form.validate_on_submit():
         unit = get_unit_or_404(form.unit_id.data)
-        promoted, error = _commit(lambda: svc.update_consultation(current_user, consultation, **form.values(unit)))
+        promoted, error = _attempt(lambda: svc.update_consultation(current_user, consultation, **form.values(unit)))
         if error is None:
             flash(_("Perubahan disimpan."), "success")
             if promoted:
@@ -179,7 +168,7 @@ def edit(consultation_id):
             return redirect(url_for("konsultasi.manage", consultation_id=consultation.id), 303)
         if error.field is None and error.status == 409:
             return _refused(error)
-        _to_form(form, error)
+        show_on_form(form, error)
     return render_template("konsultasi/form.html", form=form, consultation=consultation), 422 if form.errors else 200
 
 
@@ -206,7 +195,7 @@ def transition(consultation_id, phase):
     consultation = _load(consultation_id)
     require(can_manage_consultation(current_user))
     _require_button_form()
-    _result, error = _commit(lambda: svc.transition_consultation(current_user, consultation, phase))
+    _result, error = _attempt(lambda: svc.transition_consultation(current_user, consultation, phase))
     if error is not None:
         return _refused(error)
     flash(_("Tahap konsultasi kini: %(phase)s.", phase=consultation.phase_label), "success")
@@ -219,7 +208,7 @@ def section_create(consultation_id):
     require(can_manage_consultation(current_user))
     form = SectionForm()
     if form.validate_on_submit():
-        section, error = _commit(lambda: svc.add_section(
+        section, error = _attempt(lambda: svc.add_section(
             current_user, consultation, heading=form.heading.data, body=form.body.data))
         if error is None:
             flash(_("Bagian \"%(heading)s\" ditambahkan.", heading=section.heading), "success")
@@ -237,7 +226,7 @@ def section_edit(consultation_id, section_id):
     if not form.is_submitted():
         form.body.data = section.body_md
     if form.validate_on_submit():
-        _result, error = _commit(lambda: svc.update_section(
+        _result, error = _attempt(lambda: svc.update_section(
             current_user, section, heading=form.heading.data, body=form.body.data))
         if error is None:
             flash(_("Bagian disimpan."), "success")
@@ -253,7 +242,7 @@ def section_delete(consultation_id, section_id):
     section = get_section_or_404(consultation, section_id)
     require(can_manage_consultation(current_user))
     _require_button_form()
-    _result, error = _commit(lambda: svc.delete_section(current_user, section))
+    _result, error = _attempt(lambda: svc.delete_section(current_user, section))
     if error is not None:
         return _refused(error)
     flash(_("Bagian dihapus."), "success")
@@ -266,12 +255,12 @@ def speaker_add(consultation_id):
     require(can_manage_consultation(current_user))
     form = SpeakerForm()
     if form.validate_on_submit():
-        speaker, error = _commit(lambda: svc.add_speaker(
+        speaker, error = _attempt(lambda: svc.add_speaker(
             current_user, consultation, nip=form.nip.data, role=form.role.data))
         if error is None:
             flash(_("%(name)s ditambahkan sebagai narasumber.", name=speaker.asn.name), "success")
             return redirect(url_for("konsultasi.manage", consultation_id=consultation.id, _anchor="narasumber"), 303)
-        _to_form(form, error)
+        show_on_form(form, error)
     return _render_manage(consultation, speaker_form=form, status=422)
 
 
@@ -281,7 +270,7 @@ def speaker_remove(consultation_id, speaker_id):
     speaker = get_speaker_or_404(consultation, speaker_id)
     require(can_manage_consultation(current_user))
     _require_button_form()
-    _commit(lambda: svc.remove_speaker(current_user, consultation, speaker))
+    _attempt(lambda: svc.remove_speaker(current_user, consultation, speaker))
     flash(_("Narasumber dilepas dari konsultasi."), "success")
     return redirect(url_for("konsultasi.manage", consultation_id=consultation.id, _anchor="narasumber"), 303)
 
@@ -311,7 +300,7 @@ def register(consultation_id):
     consultation = _load(consultation_id)
     require(can_register(current_user, consultation))
     _require_button_form()
-    registration, error = _commit(lambda: svc.register_for_consultation(current_user, consultation))
+    registration, error = _attempt(lambda: svc.register_for_consultation(current_user, consultation))
     if error is not None:
         return _refused(error)
     if registration.status == "terdaftar":
@@ -328,7 +317,7 @@ def cancel(consultation_id):
     consultation = _load(consultation_id)
     require(is_active_participant(current_user))
     _require_button_form()
-    _result, error = _commit(lambda: svc.cancel_registration(current_user, consultation))
+    _result, error = _attempt(lambda: svc.cancel_registration(current_user, consultation))
     if error is not None:
         return _refused(error)
     flash(_("Pendaftaran Anda dibatalkan."), "success")
@@ -360,7 +349,7 @@ def check_in(consultation_id, registration_id):
     require(can_manage_consultation(current_user))
     _require_button_form()
     attended = request.form.get("hadir") == "1"
-    _result, error = _commit(lambda: svc.set_attendance(current_user, registration, attended))
+    _result, error = _attempt(lambda: svc.set_attendance(current_user, registration, attended))
     if error is not None:
         return _refused(error)
     flash(_("Kehadiran %(name)s dicatat.", name=registration.user.name) if attended
@@ -395,11 +384,11 @@ def comment_create(consultation_id, section_id):
     require(can_comment_section(current_user, consultation))
     form = CommentForm()
     if form.validate_on_submit():
-        comment, error = _commit(lambda: svc.add_comment(current_user, section, form.body.data))
+        comment, error = _attempt(lambda: svc.add_comment(current_user, section, form.body.data))
         if error is not None and error.field is None:
             return _refused(error)
         if error is not None:
-            _to_form(form, error)
+            show_on_form(form, error)
             return _render_document(consultation, {("comment", section.id): form}, 422)
         flash(_("Terima kasih, komentar Anda pada %(heading)s sudah tampil.", heading=section.heading), "success")
         return redirect(url_for("konsultasi.document", consultation_id=consultation.id,
@@ -414,7 +403,7 @@ def comment_hide(consultation_id, comment_id):
     require(can_manage_consultation(current_user))
     form = ReasonForm()
     if form.validate_on_submit():
-        _commit(lambda: svc.hide_comment(current_user, comment, form.reason.data))
+        _attempt(lambda: svc.hide_comment(current_user, comment, form.reason.data))
         flash(_("Komentar disembunyikan; alasannya tampil di tempatnya."), "success")
         return redirect(url_for("konsultasi.document", consultation_id=consultation.id,
                                 _anchor=f"komentar-{comment.id}"), 303)
@@ -427,7 +416,7 @@ def comment_unhide(consultation_id, comment_id):
     comment = get_comment_or_404(consultation, comment_id)
     require(can_manage_consultation(current_user))
     _require_button_form()
-    _commit(lambda: svc.unhide_comment(current_user, comment))
+    _attempt(lambda: svc.unhide_comment(current_user, comment))
     flash(_("Komentar ditampilkan kembali."), "success")
     return redirect(url_for("konsultasi.document", consultation_id=consultation.id,
                             _anchor=f"komentar-{comment.id}"), 303)
@@ -440,7 +429,7 @@ def comment_answer(consultation_id, comment_id):
     require(can_answer_konsultasi_input(current_user, consultation))
     form = AnswerCommentForm()
     if form.validate_on_submit():
-        _result, error = _commit(lambda: svc.answer_comment(current_user, comment, form.body.data))
+        _result, error = _attempt(lambda: svc.answer_comment(current_user, comment, form.body.data))
         if error is not None:
             return _refused(error)
         flash(_("Jawaban resmi Anda tersimpan dan tercatat sebagai tanggapan."), "success")
@@ -484,13 +473,13 @@ def question_create(consultation_id):
         qa_url = url_for("konsultasi.qa", consultation_id=consultation.id)
         if first := idempotency.first_result(form):
             return redirect(first, 303)
-        _question, error = _commit(lambda: svc.submit_question(
+        _question, error = _attempt(lambda: svc.submit_question(
             current_user, consultation, form.body.data, form.anonymous.data),
             once=(form, "konsultasi.question_create", qa_url))
         if error is not None and error.field is None:
             return _refused(error)
         if error is not None:
-            _to_form(form, error)
+            show_on_form(form, error)
             return _render_qa(consultation, form, 422)
         flash(_("Pertanyaan Anda terkirim dan menunggu moderasi. Setelah disetujui, pertanyaan tampil di daftar."),
               "success")
@@ -506,7 +495,7 @@ def question_vote(consultation_id, question_id):
     _require_button_form()
     voted = svc.has_voted(current_user, question)
     action = svc.unvote_question if voted else svc.vote_question
-    votes, error = _commit(lambda: action(current_user, question))
+    votes, error = _attempt(lambda: action(current_user, question))
     if error is not None:
         if _wants_json():
             return jsonify(error="conflict", message=str(error)), error.status
@@ -551,7 +540,7 @@ def question_approve(consultation_id, question_id):
     question = get_question_or_404(consultation, question_id)
     require(can_manage_consultation(current_user))
     _require_button_form()
-    _result, error = _commit(lambda: svc.approve_question(current_user, question))
+    _result, error = _attempt(lambda: svc.approve_question(current_user, question))
     if error is not None:
         return _refused(error)
     flash(_("Pertanyaan disetujui dan kini tampil untuk publik."), "success")
@@ -565,7 +554,7 @@ def question_reject(consultation_id, question_id):
     require(can_manage_consultation(current_user))
     form = ReasonForm()
     if form.validate_on_submit():
-        _result, error = _commit(lambda: svc.reject_question(current_user, question, form.reason.data))
+        _result, error = _attempt(lambda: svc.reject_question(current_user, question, form.reason.data))
         if error is not None:
             return _refused(error)
         flash(_("Pertanyaan tidak ditanggapi; alasannya dicatat untuk laporan."), "success")
@@ -579,7 +568,7 @@ def question_now(consultation_id, question_id):
     question = get_question_or_404(consultation, question_id)
     require(can_manage_consultation(current_user))
     _require_button_form()
-    _result, error = _commit(lambda: svc.set_now_answering(current_user, consultation, question))
+    _result, error = _attempt(lambda: svc.set_now_answering(current_user, consultation, question))
     if error is not None:
         return _refused(error)
     flash(_("Pertanyaan ditandai sedang dijawab."), "success")
@@ -599,10 +588,10 @@ def question_answer(consultation_id, question_id):
         form.asn_id.data = current_user.asn_profile.id
     if form.validate_on_submit():
         asn = next((p for p in svc.eligible_answerers(consultation) if p.id == form.asn_id.data), None)
-        _result, error = _commit(lambda: svc.answer_question(current_user, question, asn=asn, answer=form.answer.data))
+        _result, error = _attempt(lambda: svc.answer_question(current_user, question, asn=asn, answer=form.answer.data))
         if error is not None:
             if error.field:
-                _to_form(form, error)
+                show_on_form(form, error)
                 return render_template("konsultasi/question_answer.html", consultation=consultation,
                                        question=question, form=form, moderator=moderator), 422
             return _refused(error)
@@ -626,7 +615,7 @@ def summary(consultation_id):
     if not form.is_submitted():
         form.summary.data = consultation.summary_md
     if form.validate_on_submit():
-        _result, error = _commit(lambda: svc.save_report_summary(current_user, consultation, form.summary.data))
+        _result, error = _attempt(lambda: svc.save_report_summary(current_user, consultation, form.summary.data))
         if error is not None:
             return _refused(error)
         flash(_("Ringkasan laporan disimpan. Periksa pratinjau laporan, lalu terbitkan."), "success")

@@ -28,12 +28,13 @@ def create_app(test_config=None):
     converters.register(app)  # before the blueprints: `<int:…>` ids stay within the database's integer
     _register_blueprints(app)
 
-    from portal import cli, errors, observability, web
+    from portal import cli, errors, observability, unit_of_work, web
 
     errors.register(app)
     observability.register(app)
     web.register(app)
     cli.register(app)
+    unit_of_work.register(app)  # last: its commit runs before the other after_request functions
     _trust_proxies(app)
     _refuse_untrusted_hosts(app)
     _warn_about_risky_production_settings(app)
@@ -77,7 +78,7 @@ def _warn_about_risky_production_settings(app):
 
 
 def _init_extensions(app):
-    from portal import i18n, mailer
+    from portal import i18n, mailer, uploads
     from portal.accounts.login import init_login
     from portal.db import configure_sqlite
     from portal.extensions import babel, csrf, db, limiter, mail, migrate
@@ -94,6 +95,7 @@ def _init_extensions(app):
     )
     init_login(app)
     mailer.init_outbox(app)
+    uploads.listen_to_sessions()
     with app.app_context():
         configure_sqlite(db.engine)
     _import_models()
@@ -107,6 +109,7 @@ def _import_models():
     import portal.audit  # noqa: F401
     import portal.feedback.models  # noqa: F401
     import portal.idempotency  # noqa: F401
+    import portal.jobs.models  # noqa: F401
     import portal.notifications.models  # noqa: F401
     import portal.organisation.models  # noqa: F401
     import portal.pembinaan.models  # noqa: F401
@@ -116,9 +119,10 @@ def _import_models():
 
 
 def _register_blueprints(app):
-    from portal import accounts, admin, main, notifications
+    from portal import accounts, admin, jobs, main, notifications
     from portal.i18n import bp as i18n_bp
 
+    jobs.init_app(app)  # first: capabilities register their periodic jobs on it
     main.init_app(app)
     app.register_blueprint(i18n_bp)
     accounts.init_app(app)

@@ -17,6 +17,10 @@ def register(app):
     app.cli.add_command(asn_cli)
     app.cli.add_command(backup_cli)
     app.cli.add_command(idempotency_cli)
+    from portal.idempotency import purge_keys
+    from portal.jobs import periodic_job
+
+    periodic_job(app, "idempotency.purge", every="day", hour="20", minute="20")(purge_keys)
 
 
 @click.command("seed-demo")

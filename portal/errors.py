@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from portal.extensions import db
+from portal.unit_of_work import ServiceError
 
 log = logging.getLogger("portal.errors")
 
@@ -70,6 +71,13 @@ def register(app):
             response = make_response(response)
             response.headers["Allow"] = allowed
         return response, code
+
+    @app.errorhandler(ServiceError)
+    def service_refused(error):
+        # A refusal no view turned into a form error: its own page (or JSON), nothing kept.
+        # 403, 422 and 429 have fitting titles of their own; 409 ("conflict") has none.
+        title = _("Tindakan tidak dapat dilakukan") if error.status == 409 else None
+        return error_response(error.status, str(error), title=title)
 
     @app.errorhandler(InternalServerError)
     def server_error(error):

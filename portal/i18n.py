@@ -4,7 +4,6 @@ from flask import Blueprint, current_app, flash, has_request_context, redirect, 
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.extensions import db
 from portal.web import safe_next_url
 
 bp = Blueprint("i18n", __name__)
@@ -32,5 +31,4 @@ def switch_language():
     session["lang"] = lang
     if current_user.is_authenticated:
         current_user.locale = lang
-        db.session.commit()
     return redirect(safe_next_url(request.form.get("next"))), 303

@@ -3,10 +3,12 @@
 A write can commit while the client sees an error (a timeout, a dropped connection after the
 commit); the person presses "Kirim" again and the browser posts the same form. Each such form
 carries a random token (IdempotentFormMixin, rendered by the `idempotency_field` macro). The
-view records the token with its write, in the same transaction (`commit_once`); a post whose
-token is already recorded goes to the first result instead of storing again (`first_result`).
-Two posts racing with one token both pass the first check, and the unique constraint lets only
-one commit: the other rolls back and is sent to the winner's result.
+view records the token with its write, in the same transaction (`record_once`), which the
+request commits at its end (portal/unit_of_work.py); a post whose token is already recorded goes
+to the first result instead of storing again (`first_result`). Two posts racing with one token
+both pass the first check, and the unique constraint lets only one insert its token: the other's
+insert fails in its savepoint, its request is marked refused (so its write is rolled back at the
+end) and it is sent to the winner's result.
 """
 
 import re
@@ -21,6 +23,7 @@ from wtforms import HiddenField
 
 from portal.db import UTCDateTime, utcnow
 from portal.extensions import db
+from portal.unit_of_work import refuse_changes
 
 FIELD_NAME = "idempotency_token"
 KEEP_DAYS = 7  # IDEMPOTENCY_KEEP_DAYS: a retry comes within minutes; a week is generous
@@ -65,26 +68,30 @@ def first_result(form):
     return db.session.scalar(select(IdempotencyKey.result_url).where(IdempotencyKey.token == token))
 
 
-def commit_once(form, endpoint, result_url, user=None):
-    """Commit the pending write together with the form's token; return None, or the first result's URL.
+def record_once(form, endpoint, result_url, user=None):
+    """Record the form's token with the pending write; return None, or the first result's URL.
 
-    When another request committed the same token first, this write is rolled back and the
-    URL of that first result is returned for the view to redirect to.
+    When another request recorded the same token first, this request is refused (its write is
+    rolled back at the end of the request) and the URL of that first result is returned for the
+    view to redirect to.
     """
     token = token_of(form)
     if token is None:
-        db.session.commit()
         return None
     purge_keys()
-    db.session.add(IdempotencyKey(token=token, user_id=getattr(user, "id", None), endpoint=endpoint,
-                                  result_url=result_url))
+    db.session.flush()  # the write itself first: its own constraint failures are not a lost race
     try:
-        db.session.commit()
+        # A savepoint: a lost race undoes only the token's insert, and the session stays usable
+        # to look up the winner's result (the write itself is undone by refuse_changes).
+        with db.session.begin_nested():
+            db.session.add(IdempotencyKey(token=token, user_id=getattr(user, "id", None), endpoint=endpoint,
+                                          result_url=result_url))
+            db.session.flush()
     except IntegrityError:
-        db.session.rollback()
         first = first_result(form)
         if first is None:  # another constraint failed: not ours to hide
             raise
+        refuse_changes()
         return first
     return None
 

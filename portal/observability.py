@@ -136,7 +136,7 @@ def _who():
 
 # Pages holding one person's data (UU 27/2022 PDP): the development record, feedback handling,
 # the account, notifications and every "my …" list. Whole blueprints, or single endpoints.
-PERSONAL_BLUEPRINTS = {"accounts", "admin", "forum_admin", "notifications", "pembinaan", "workdays"}
+PERSONAL_BLUEPRINTS = {"accounts", "admin", "forum_admin", "jobs", "notifications", "pembinaan", "workdays"}
 PERSONAL_ENDPOINTS = {
     "feedback.manage", "feedback.inbox", "feedback.mine", "feedback.attachment", "feedback.submitted",
     "feedback.track", "konsultasi.mine", "konsultasi.manage", "konsultasi.attendance", "konsultasi.console",

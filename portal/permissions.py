@@ -9,6 +9,7 @@ from datetime import timedelta
 from flask import abort, current_app
 
 from portal.db import utcnow
+from portal.feedback import workflow
 
 
 def require(allowed):
@@ -27,7 +28,8 @@ def require(allowed):
 
 def is_signed_in(user):
     """Say whether the visitor has an account and is signed in."""
-    return bool(user and user.is_authenticated)
+    # getattr: a feedback viewer known only by its private key (FeedbackView) is nobody's account.
+    return bool(user and getattr(user, "is_authenticated", False))
 
 
 def is_admin(user):
@@ -151,6 +153,51 @@ def can_view_consultation_report(user, consultation):
     return consultation.has_report or (consultation.phase == "ditutup" and can_manage_consultation(user))
 
 
+def can_edit_consultation_document(user, consultation):
+    """Say whether the user may add, change or remove sections (moderators, while a draft: comments cite the text)."""
+    return can_manage_consultation(user) and consultation.phase == "draf"
+
+
+def can_write_report_summary(user, consultation):
+    """Say whether the user may write the report summary (moderators, once closed and before the report is out)."""
+    return can_manage_consultation(user) and consultation.phase == "ditutup"
+
+
+def can_cancel_registration(user, registration):
+    """Say whether the user may give up this seat or waiting place (their own, while registration is open)."""
+    return (
+        is_signed_in(user)
+        and registration is not None
+        and registration.user_id == user.id
+        and registration.is_active
+        and registration.consultation.is_open_for_registration
+    )
+
+
+def can_check_in(user, registration):
+    """Say whether the user may record this participant's attendance (moderators, a seat, during check-in)."""
+    return (
+        can_manage_consultation(user)
+        and registration.status == "terdaftar"
+        and registration.consultation.is_check_in_open
+    )
+
+
+def can_moderate_questions(user, consultation):
+    """Say whether the user may approve, decline and mark questions answered now (moderators, while open)."""
+    return can_manage_consultation(user) and consultation.is_moderation_open
+
+
+def can_set_now_answering(user, question, consultation):
+    """Say whether the user may show this approved question as the one answered now (live session)."""
+    return (
+        can_manage_consultation(user)
+        and consultation.is_live
+        and question.status == "disetujui"
+        and question.id != consultation.now_answering_id
+    )
+
+
 def template_globals():
     """Every predicate of this module, for templates (read at app start, so later additions count)."""
     return {name: value for name, value in globals().items() if name.startswith(("can_", "is_")) or name == "supervises"}
@@ -164,29 +211,90 @@ def _asn_of_unit(user, unit_id):
 
 
 def can_handle_feedback(user, feedback):
-    """Say whether the user may verify, reject and follow a feedback item (its unit's ASN or a moderator)."""
+    """Say whether the user handles this feedback item: its unit's ASN or a moderator (who verifies, rejects, follows it)."""
     return _asn_of_unit(user, feedback.unit_id) or is_moderator(user)
 
 
-def can_assign_feedback(user, feedback):
-    """Say whether the user may assign a feedback item to an ASN (an atasan of its unit, or a moderator)."""
+def is_feedback_assigner(user, feedback):
+    """Say whether the user may hand feedback items of this unit to an ASN (an atasan of its unit, or a moderator)."""
     return (is_atasan(user) and _asn_of_unit(user, feedback.unit_id)) or is_moderator(user)
+
+
+def is_feedback_assignee(user, feedback):
+    """Say whether the user is the ASN assigned to answer this item."""
+    return is_asn(user) and feedback.assigned_asn_id == user.asn_profile.id
+
+
+def is_feedback_owner(viewer, feedback):
+    """Say whether the viewer is the resident who sent the item.
+
+    The viewer is a FeedbackView (it holds the private key or is the signed-in submitter; an
+    anonymous reporter has only the key) or a user.
+    """
+    owner = getattr(viewer, "owner", None)
+    return bool(owner) if owner is not None else is_feedback_submitter(viewer, feedback)
+
+
+def _may_act_on_feedback(action, user, feedback):
+    # The workflow table says from which statuses an action starts and who takes it.
+    step = workflow.ACTIONS[action]
+    return feedback.status in step.sources and FEEDBACK_ACTORS[step.actor](user, feedback)
+
+
+def can_verify_feedback(user, feedback):
+    """Say whether the user may verify this new item as complete."""
+    return _may_act_on_feedback("verify", user, feedback)
+
+
+def can_reject_feedback(user, feedback):
+    """Say whether the user may reject this item with a reason (before it is assigned)."""
+    return _may_act_on_feedback("reject", user, feedback)
+
+
+def can_assign_feedback(user, feedback):
+    """Say whether the user may assign (or hand over) this verified item to an ASN of its unit."""
+    return _may_act_on_feedback("assign", user, feedback)
 
 
 def can_take_feedback(user, feedback):
     """Say whether the user may take this verified, unassigned item to answer it (any ASN of its unit)."""
-    return (_asn_of_unit(user, feedback.unit_id) and feedback.assigned_asn_id is None
-            and feedback.status in ("diverifikasi", "diproses"))
+    return _may_act_on_feedback("take", user, feedback) and feedback.assigned_asn_id is None
 
 
 def can_answer_feedback(user, feedback):
-    """Say whether the user is the ASN assigned to answer this item."""
-    return is_asn(user) and feedback.assigned_asn_id == user.asn_profile.id and feedback.status == "diproses"
+    """Say whether the user may write the official answer now (the assigned ASN, while in process)."""
+    return _may_act_on_feedback("answer", user, feedback)
+
+
+def can_rate_feedback(viewer, feedback):
+    """Say whether the viewer may rate the answer (the resident, once it is answered)."""
+    return _may_act_on_feedback("rate", viewer, feedback)
+
+
+def can_confirm_feedback(viewer, feedback):
+    """Say whether the viewer may confirm the answer solved the problem (the resident)."""
+    return _may_act_on_feedback("confirm", viewer, feedback)
+
+
+def can_reopen_feedback(viewer, feedback):
+    """Say whether the viewer may reopen the answered item (the resident, once only)."""
+    return _may_act_on_feedback("reopen", viewer, feedback) and feedback.reopen_count == 0
 
 
 def is_feedback_submitter(user, feedback):
     """Say whether the signed-in user sent this feedback."""
     return is_signed_in(user) and feedback.submitter_id == user.id
+
+
+# Who takes each workflow step (workflow.ACTIONS[...].actor), as (user, feedback) predicates.
+FEEDBACK_ACTORS = {
+    "handler": can_handle_feedback,
+    "assigner": is_feedback_assigner,
+    "unit_asn": lambda user, feedback: _asn_of_unit(user, feedback.unit_id),
+    "assignee": is_feedback_assignee,
+    "resident": is_feedback_owner,
+    "system": lambda user, feedback: False,  # scheduled jobs only (auto-close), never a button
+}
 
 
 def can_see_feedback_text(user, feedback):
@@ -209,6 +317,11 @@ def can_view_feedback_attachment(user, feedback):
 def can_use_feedback_inbox(user):
     """Say whether the user has a unit inbox of feedback (ASN) or sees all (moderator)."""
     return is_asn(user) or is_moderator(user)
+
+
+def can_manage_jobs(user):
+    """Say whether the user may see failed background jobs and retry or discard them (admins)."""
+    return is_admin(user)
 
 
 def can_manage_calendar(user):
@@ -293,9 +406,16 @@ def can_follow_thread(user, thread):
     return is_signed_in(user) and thread.deleted_at is None
 
 
-def can_accept_answer(user, thread):
-    """Say whether the person may mark a reply as the accepted answer: the thread's author or a moderator."""
+def can_accept_answer(user, post):
+    """Say whether the person may mark this reply as the accepted answer: the thread's author or a moderator.
+
+    Only a visible reply, never the opening post. Accepting the accepted answer again is a
+    harmless repeat (a double click), so it stays allowed.
+    """
+    thread = post.thread
     if not is_signed_in(user) or thread.deleted_at is not None:
+        return False
+    if post.is_opening or not post.is_visible:
         return False
     return thread.author_id == user.id or is_moderator(user)
 
@@ -326,6 +446,30 @@ def can_see_needs_response(user):
 def can_moderate_forum(user):
     """Say whether the person may hide posts, lock, pin, move and close threads, and suspend users."""
     return is_moderator(user)
+
+
+def can_close_thread(user, thread):
+    """Say whether the person may close the thread as done (a moderator, while it is not done yet)."""
+    return can_moderate_forum(user) and thread.status != "selesai"
+
+
+def can_reopen_thread(user, thread):
+    """Say whether the person may reopen the finished thread (a moderator)."""
+    return can_moderate_forum(user) and thread.status == "selesai"
+
+
+def can_suspend_user(user, target):
+    """Say whether the person may suspend this account from the forum (a moderator; never staff or themselves)."""
+    if not can_moderate_forum(user) or target.is_deleted or target.id == user.id:
+        return False
+    return not (target.has_role("moderator") or target.has_role("admin"))
+
+
+def can_see_thread_assignee(user, thread, assignment):
+    """Say whether the person may see which ASN holds the thread (who assigns it, and that ASN)."""
+    if assignment is None or assignment.asn_id is None:
+        return False
+    return can_assign_thread(user, thread) or (is_asn(user) and user.asn_profile.id == assignment.asn_id)
 
 
 def can_see_author_account(user):
@@ -412,6 +556,12 @@ def can_acknowledge_development_goal(user, profile):
 def can_update_development_goal(user, profile):
     """Say whether the user may change a goal's status (the ASN or an atasan up the chain)."""
     return is_own_record(user, profile) or supervises(user, profile)
+
+
+def can_change_goal_status(user, goal, profile):
+    """Say whether the user may move this goal on now: acknowledged by the ASN and still open (proposed or running)."""
+    return goal.acknowledged_at is not None and goal.status in ("berjalan", "diusulkan") \
+        and can_update_development_goal(user, profile)
 
 
 def can_contest_rating(user, event):

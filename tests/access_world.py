@@ -20,6 +20,7 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.feedback import services as feedback_services
 from portal.feedback.models import FeedbackAttachment
+from portal.jobs.models import DEAD, Job
 from portal.notifications.models import Notification
 from portal.pembinaan import services as pembinaan_services
 from portal.responses.models import ResponseEvent
@@ -140,6 +141,10 @@ def build_world(app, make_user, make_unit, make_asn):
     goal = pembinaan_services.propose_goal(atasan.user, asn, goal="Menguasai layanan daring",
                                            actions="Ikut pelatihan e-learning.", owner="Rina Petugas",
                                            due_on=today + timedelta(days=90))
+    running_goal = pembinaan_services.propose_goal(atasan.user, asn, goal="Menulis jawaban baku",
+                                                   actions="Menyusun templat jawaban.", owner="Rina Petugas",
+                                                   due_on=today + timedelta(days=60))
+    pembinaan_services.acknowledge_goal(asn.user, running_goal)
     target = pembinaan_services.add_work_target(atasan.user, asn, period=str(today.year),
                                                 title="Jawaban warga tepat waktu",
                                                 indicators=[("Jawaban dalam tenggat", "90%")])
@@ -149,7 +154,9 @@ def build_world(app, make_user, make_unit, make_asn):
 
     notification = Notification(user_id=warga.id, kind="forum", message="Ada balasan baru.", url="/forum/")
     holiday = _model_by_table("holidays")(day=date(today.year + 1, 1, 1), name="Tahun Baru Masehi")
-    db.session.add_all([notification, holiday])
+    dead_jobs = [Job(kind="mail", payload={"to": "gagal@contoh.id", "subject": "Uji", "body": "Uji"}, recipient="gagal@contoh.id", status=DEAD,
+                     attempts=6, max_attempts=6, last_error="SMTPServerDisconnected") for _ in range(2)]
+    db.session.add_all([notification, holiday, *dead_jobs])
     db.session.commit()
 
     return World(people=people, args={
@@ -163,6 +170,7 @@ def build_world(app, make_user, make_unit, make_asn):
         "question_id": question.id,
         "pending_question_id": pending.id, "closed_consultation_id": closed.id, "registration_id": registration.id, "speaker_id": konsultasi_speaker.id,
         "phase": "ditutup", "notification_id": notification.id, "asn_id": asn.id, "evaluation_id": evaluation.id,
-        "training_id": training.id, "goal_id": goal.id, "contest_id": contest.id, "event_id": uncontested.id,
-        "target_id": target.id, "filename": "css/portal.css",
+        "training_id": training.id, "goal_id": goal.id, "running_goal_id": running_goal.id, "contest_id": contest.id, "event_id": uncontested.id,
+        "target_id": target.id, "filename": "css/portal.css", "job_id": dead_jobs[0].id,
+        "discarded_job_id": dead_jobs[1].id,
     })

@@ -44,6 +44,8 @@ def base_config(tmp_path, database_url):
         "LOG_REQUESTS": False,
         "SERVER_NAME": "localhost",
         "PUBLIC_BASE_URL": "http://localhost",
+        # Each job runs in-process right after its commit; tests of the real worker turn this off.
+        "JOBS_IMMEDIATE": True,
     }
 
 

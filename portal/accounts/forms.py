@@ -69,7 +69,6 @@ class ProfileForm(EmptyForm):
         validate_choice=True,
         default="",
     )
-    email_notifications = BooleanField(_l("Kirim pemberitahuan ke email saya"))
 
 
 class DeleteAccountForm(EmptyForm):

@@ -13,7 +13,8 @@ from portal.audit import AuditEntry, record_audit
 from portal.db import utcnow
 from portal.extensions import db
 from portal.links import public_url
-from portal.mailer import send_mail_safely
+from portal.mailer import queue_mail
+from portal.unit_of_work import ServiceError
 
 # Functions called with the user when an account is deleted, so each capability can
 # anonymise its own content (forum posts keep their place, lose their author's identity).
@@ -31,7 +32,7 @@ def register_personal_data(*, export=None, erase=None):
         ACCOUNT_DELETION_HOOKS.append(erase)
 
 
-class AccountError(Exception):
+class AccountError(ServiceError):
     """A business rule refused the action; str(error) is the message for the person."""
 
 
@@ -86,13 +87,13 @@ def register_user(name, email, password):
 def send_verification_mail(user):
     """Mail the account a link that proves the address belongs to them."""
     link = public_url("accounts.verify_email", token=make_token(user, "verify"))
-    send_mail_safely(user.email, _("Verifikasi email Anda"), "verify_email", user=user, link=link)
+    queue_mail(user.email, _("Verifikasi email Anda"), "verify_email", user=user, link=link)
 
 
 def send_registration_attempt_mail(user):
     """Tell the owner of a taken address that someone tried to register with it."""
     verify_link = None if user.is_verified else public_url("accounts.verify_email", token=make_token(user, "verify"))
-    send_mail_safely(
+    queue_mail(
         user.email, _("Ada yang mencoba mendaftar dengan email Anda"), "register_existing", user=user,
         login_link=public_url("accounts.login"), reset_link=public_url("accounts.forgot_password"),
         verify_link=verify_link,
@@ -133,7 +134,7 @@ def send_password_reset(email):
     if user is None or user.is_deleted:
         return None
     link = public_url("accounts.reset_password", token=make_token(user, "reset"))
-    send_mail_safely(user.email, _("Atur ulang kata sandi"), "reset_password", user=user, link=link)
+    queue_mail(user.email, _("Atur ulang kata sandi"), "reset_password", user=user, link=link)
     return user
 
 
@@ -182,7 +183,7 @@ def handle_problem(handle):
     return None
 
 
-def update_profile(user, *, name, email_notifications, locale, handle=None):
+def update_profile(user, *, name, locale, handle=None, email_notifications=None):
     """Change the account's name, public handle and preferences."""
     before = {"name": user.name, "handle": user.handle, "email_notifications": user.email_notifications, "locale": user.locale}
     if handle and handle != user.handle:
@@ -193,7 +194,8 @@ def update_profile(user, *, name, email_notifications, locale, handle=None):
             raise HandleTaken(_("Nama pengguna itu sudah dipakai orang lain. Pilih yang lain."))
         user.handle = handle
     user.name = name.strip()
-    user.email_notifications = email_notifications
+    if email_notifications is not None:  # None: left as it is (the switch lives on notifications.settings)
+        user.email_notifications = email_notifications
     user.locale = locale or None
     after = {"name": user.name, "handle": user.handle, "email_notifications": user.email_notifications, "locale": user.locale}
     if before != after:

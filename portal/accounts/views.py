@@ -18,7 +18,8 @@ from portal.accounts.forms import (
 from portal.accounts.passwords import password_matches
 from portal.accounts.tokens import InvalidToken, user_from_token
 from portal.db import utcnow
-from portal.extensions import db, limiter
+from portal.extensions import limiter
+from portal.unit_of_work import keep_changes_on_error, show_on_form
 from portal.web import safe_next_url
 
 
@@ -36,7 +37,6 @@ def _sign_in(user, remember):
     if lang:
         session["lang"] = lang
     sessions.start_session(user, device=sessions.device_summary(request.headers.get("User-Agent")))
-    db.session.commit()
     login_user(user, remember=remember)
 
 
@@ -44,7 +44,6 @@ def _sign_out():
     """End this browser's session: its row goes, so a replayed session or remember-me cookie fails."""
     if current_user.is_authenticated:
         sessions.end_session(current_user.session_token)
-        db.session.commit()
     logout_user()
 
 
@@ -57,7 +56,6 @@ def register():
     if form.validate_on_submit():
         # A taken address gets the same page; its owner gets a mail instead (no account probing).
         services.register_user(form.name.data, form.email.data, form.password.data)
-        db.session.commit()
         return render_template("accounts/check_email.html", email=services.normalize_email(form.email.data)), 201
     return render_template("accounts/register.html", form=form), 422 if form.errors else 200
 
@@ -72,7 +70,6 @@ def verify_email(token):
         flash(message, "error")
         return redirect(url_for("accounts.resend_verification"))
     services.verify_email(user)
-    db.session.commit()
     flash(_("Email Anda sudah terverifikasi. Silakan masuk."), "success")
     return redirect(url_for("accounts.login"))
 
@@ -104,7 +101,7 @@ def login():
         try:
             user = services.authenticate(email, form.password.data, ip=request.remote_addr, known_device=known)
         except services.AccountError as error:
-            db.session.commit()  # keep the failure counts
+            keep_changes_on_error()  # the failure counts throttle password guessing: keep them
             form.form_errors.append(str(error))
             if isinstance(error, services.LoginThrottled):
                 status = 429
@@ -141,7 +138,6 @@ def sign_out_everywhere():
         flash(_("Formulir sudah kedaluwarsa. Muat ulang halaman lalu coba lagi."), "error")
         return redirect(url_for("accounts.profile"))
     services.sign_out_everywhere(current_user._get_current_object())
-    db.session.commit()
     logout_user()
     flash(_("Anda sudah keluar dari semua perangkat. Silakan masuk lagi."), "success")
     return redirect(url_for("accounts.login"))
@@ -169,7 +165,6 @@ def reset_password(token):
     form.account_email, form.account_name = user.email, user.name
     if form.validate_on_submit():
         services.reset_password(user, form.password.data)
-        db.session.commit()
         _sign_out()  # whoever is signed in on this browser
         flash(_("Kata sandi sudah diganti. Silakan masuk dengan kata sandi baru."), "success")
         return redirect(url_for("accounts.login"))
@@ -185,13 +180,12 @@ def profile():
     if form.validate_on_submit():
         try:
             services.update_profile(
-                current_user, name=form.name.data, email_notifications=form.email_notifications.data,
-                locale=form.locale.data, handle=form.handle.data,
+                current_user, name=form.name.data, locale=form.locale.data, handle=form.handle.data,
             )
         except (services.HandleTaken, services.InvalidHandle) as error:
-            form.handle.errors.append(str(error))
+            error.field = "handle"
+            show_on_form(form, error)
         else:
-            db.session.commit()
             flash(_("Profil sudah disimpan."), "success")
             return redirect(url_for("accounts.profile"))
     return _profile_page(form, ChangePasswordForm(formdata=None)), 422 if form.errors else 200
@@ -215,7 +209,6 @@ def change_password():
         else:
             # This session stays signed in; every other device has to sign in again.
             services.set_password(current_user, form.password.data, keep_session=current_user.session_token)
-            db.session.commit()
             flash(_("Kata sandi sudah diganti. Perangkat lain perlu masuk lagi."), "success")
             return redirect(url_for("accounts.profile"))
     return _profile_page(ProfileForm(obj=current_user), form), 422
@@ -241,7 +234,6 @@ def delete_account():
             form.password.errors.append(_("Kata sandi salah."))
         else:
             services.delete_account(current_user._get_current_object())
-            db.session.commit()
             logout_user()
             flash(_("Akun Anda sudah dihapus. Data pribadi Anda dihapus; tulisan Anda tetap ada tanpa nama Anda."), "success")
             return redirect(url_for("main.home"))

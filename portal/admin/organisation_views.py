@@ -34,40 +34,39 @@ from portal.organisation.queries import (
 )
 from portal.pagination import paginate
 from portal.permissions import can_manage_organisation, require
+from portal.unit_of_work import flash_refusal, refuse_changes, show_on_form
 from portal.uploads import clean_upload_name
 
 ASN_PER_PAGE = 25
 
 
 def _save(form, action):
-    """Run a service and commit; on a refusal put its message on the form and return None."""
+    """Run a service; on a refusal put its message on the form and return None (nothing is kept)."""
     try:
-        result = action()
-        db.session.commit()
+        # A savepoint, flushed at its end: a unique index that lost a race fails here, not in
+        # the commit after the response, and the form can still be shown again.
+        with db.session.begin_nested():
+            return action()
     except services.OrganisationError as error:
-        db.session.rollback()
-        field = getattr(form, error.field, None) if error.field else None
-        (field.errors if field is not None else form.form_errors).append(str(error))
-        return None
+        show_on_form(form, error)
     except IntegrityError:
         # Checked before writing; this is someone else saving the same name or NIP a moment earlier.
-        db.session.rollback()
-        form.form_errors.append(_("Data ini bentrok dengan data yang baru saja disimpan (nama, slug, NIP, atau akun "
-                                  "sudah dipakai). Periksa isian lalu kirim lagi."))
-        return None
-    return result
+        show_on_form(form, services.OrganisationError(_(
+            "Data ini bentrok dengan data yang baru saja disimpan (nama, slug, NIP, atau akun sudah dipakai). "
+            "Periksa isian lalu kirim lagi.")))
+    return None
 
 
 def _delete(action):
-    """Run a delete service and commit; on a refusal flash its message and return False."""
+    """Run a delete service; on a refusal flash its message and return False (nothing is kept)."""
     try:
-        action()
-        db.session.commit()
-    except (services.OrganisationError, IntegrityError) as error:
-        db.session.rollback()
-        message = str(error) if isinstance(error, services.OrganisationError) else _(
-            "Data ini masih dipakai data lain, jadi tidak dapat dihapus.")
-        flash(message, "error")
+        with db.session.begin_nested():  # flushed here: a row still in use fails now, not after the response
+            action()
+    except services.OrganisationError as error:
+        flash_refusal(error)
+        return False
+    except IntegrityError:
+        flash_refusal(services.OrganisationError(_("Data ini masih dipakai data lain, jadi tidak dapat dihapus.")))
         return False
     return True
 
@@ -289,7 +288,7 @@ def asn_import():
     filename = clean_upload_name(upload.filename, extension="csv", fallback="asn")
     # A dry run: nothing is written, whatever the file holds.
     preview = importer.preview_asn_csv(data)
-    db.session.rollback()
+    refuse_changes()
     confirm_form = None
     if preview.ok:
         confirm_form = AsnImportConfirmForm(formdata=None, token=importer.sign_import(data, filename, current_user.id))
@@ -313,20 +312,20 @@ def asn_import_confirm():
         upload_form.form_errors.append(str(error))
         return _import_page(upload_form, 400)
     try:
-        # Checked again from scratch: the preview is never trusted (the portal may have changed).
-        summary = importer.import_asn_csv(data, actor=current_user, source=filename)
-        record_audit(current_user, "asn.import", ("asn_import", None), after={
-            "file": filename, "sha256": hashlib.sha256(data).hexdigest(), "profiles": summary.profiles,
-            "accounts_created": summary.accounts_created, "accounts_linked": summary.accounts_linked})
-        db.session.commit()
+        # In a savepoint, flushed at its end: a NIP or e-mail added a moment ago by someone else
+        # fails here (a 409 that keeps nothing), not in the commit after the response.
+        with db.session.begin_nested():
+            # Checked again from scratch: the preview is never trusted (the portal may have changed).
+            summary = importer.import_asn_csv(data, actor=current_user, source=filename)
+            record_audit(current_user, "asn.import", ("asn_import", None), after={
+                "file": filename, "sha256": hashlib.sha256(data).hexdigest(), "profiles": summary.profiles,
+                "accounts_created": summary.accounts_created, "accounts_linked": summary.accounts_linked})
     except importer.ImportRejected as error:
-        db.session.rollback()
         upload_form.form_errors.append(_("Data portal berubah sejak berkas diperiksa; tidak ada yang diimpor. "
                                          "Perbaiki masalah di bawah ini lalu unggah lagi."))
         preview = importer.ImportPreview(importer.read_asn_csv(data)[0], error.problems)
         return _import_page(upload_form, 409, preview=preview, filename=filename)
     except IntegrityError:
-        db.session.rollback()
         upload_form.form_errors.append(_("Data portal berubah selama impor (NIP atau email yang sama baru saja "
                                          "ditambahkan). Tidak ada yang diimpor; unggah berkasnya lagi."))
         return _import_page(upload_form, 409)

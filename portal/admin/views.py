@@ -82,7 +82,7 @@ def grant_role(user_id, role):
     if role == "asn" and user.asn_profile is None:
         flash(_("Peran ASN hanya berlaku bersama profil ASN. Buat profil ASN dengan email akun ini; "
                 "peran ASN diberikan otomatis."), "error")
-    elif account_services.grant_role(current_user, user, role) and _commit():
+    elif _applied(lambda: account_services.grant_role(current_user, user, role)):
         flash(_("Peran %(role)s diberikan kepada %(name)s.", role=label, name=user.name), "success")
     else:
         flash(_("%(name)s sudah memiliki peran %(role)s.", role=label, name=user.name), "info")
@@ -93,21 +93,22 @@ def grant_role(user_id, role):
 def revoke_role(user_id, role):
     user = _role_change_target(user_id, role)
     label = ROLE_LABELS[role]
-    if account_services.revoke_role(current_user, user, role) and _commit():
+    if _applied(lambda: account_services.revoke_role(current_user, user, role)):
         flash(_("Peran %(role)s dicabut dari %(name)s.", role=label, name=user.name), "success")
     else:
         flash(_("%(name)s memang tidak memiliki peran %(role)s.", role=label, name=user.name), "info")
     return redirect(url_for("admin.user_detail", user_id=user.id), 303)
 
 
-def _commit():
-    # Two admins pressing the same button at once: the second insert hits the primary key.
+def _applied(change):
+    """Make a role change in a savepoint; return whether it changed anything."""
+    # Two admins pressing the same button at once: the second insert hits the primary key, and
+    # only that change is undone (the page still loads the account to say it already has the role).
     try:
-        db.session.commit()
+        with db.session.begin_nested():
+            return change()
     except IntegrityError:
-        db.session.rollback()
         return False
-    return True
 
 
 def _role_change_target(user_id, role):

@@ -2,6 +2,7 @@ from flask import jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from portal.api import bp
 from portal.converters import parse_int
@@ -9,18 +10,16 @@ from portal.db import utcnow
 from portal.errors import error_response
 from portal.extensions import db
 from portal.feedback import queries, services
-from portal.feedback.ikm import InvalidPeriod, compute_ikm, parse_period
+from portal.feedback.forms import FeedbackSubmitForm
+from portal.feedback.ikm import ELEMENT_CODES, InvalidPeriod, compute_ikm, parse_period
 from portal.feedback.limits import submit_limit, track_limit
-from portal.feedback.models import FEEDBACK_TYPES
 from portal.feedback.visibility import feedback_view
+from portal.forms import choices
 from portal.observability import keep_request_anonymous
 from portal.organisation.models import Service, Unit
 from portal.organisation.queries import list_units_with_services
 from portal.pagination import MAX_PAGE
-from portal.personal_text import find_personal_data, personal_data_message
 from portal.workdays.calendar import wib_date
-
-FEEDBACK_LIMITS = {"title": (5, 200), "body": (10, 5000)}
 
 
 def _unprocessable(message, field=None):
@@ -69,6 +68,39 @@ def _public_feedback(view):
     }
 
 
+# The web form's field → the API's name for it, in the order errors are reported.
+FEEDBACK_FIELDS = {
+    "unit": "unit", "service": "service", "type": "type", "title": "title", "body": "body", "is_public": "public",
+    "contact_name": "contact.name", "contact_email": "contact.email", **dict.fromkeys(ELEMENT_CODES, "skm"),
+}
+
+
+def _feedback_form(data, unit, service, contact):
+    """The web's FeedbackSubmitForm filled from the JSON: one validation of every value for both."""
+    values = {
+        "unit": str(unit.id) if unit else "", "service": str(service.id) if service else "",
+        "type": data.get("type") or "", "title": data.get("title") or "", "body": data.get("body") or "",
+        "contact_name": contact.get("name") or "", "contact_email": contact.get("email") or "",
+    }
+    if data.get("public"):
+        values["is_public"] = "y"
+    for code, score in (data.get("skm") or {}).items():
+        if score is not None:
+            values[code] = str(score)
+    form = FeedbackSubmitForm(formdata=MultiDict(values), meta={"csrf": False})
+    form.unit.choices = choices([("", "")] + ([(str(unit.id), unit.name)] if unit else []))
+    form.service.choices = choices([("", "")] + ([(str(service.id), service.name)] if service else []))
+    return form
+
+
+def _first_form_error(form):
+    for name, api_field in FEEDBACK_FIELDS.items():
+        if errors := form.errors.get(name):
+            return _unprocessable(str(errors[0]), api_field)
+    name, errors = next(iter(form.errors.items()))  # a field the API does not send: say which
+    return _unprocessable(str(errors[0]), name)
+
+
 @bp.post("/v1/feedback")
 @submit_limit
 def create_feedback():
@@ -76,61 +108,46 @@ def create_feedback():
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         return error_response(400, _("Badan permintaan harus JSON objek yang sah."))
+    # Here only the JSON's shape; every rule on a value comes from the web's FeedbackSubmitForm.
     for field in ("unit", "type", "title", "body"):
-        if not isinstance(data.get(field), str) or not data[field].strip():
+        if data.get(field) is not None and not isinstance(data[field], str):
             return _unprocessable(_("Kolom %(field)s wajib diisi (teks).", field=field), field)
-    if data["type"] not in FEEDBACK_TYPES:
-        return _unprocessable(_("Kolom type harus keluhan, saran, atau apresiasi."), "type")
-    for field, (low, high) in FEEDBACK_LIMITS.items():
-        if not low <= len(data[field].strip()) <= high:
-            return _unprocessable(_("Panjang %(field)s harus %(low)s–%(high)s karakter.", field=field, low=low, high=high), field)
     if "public" in data and not isinstance(data["public"], bool):
         return _unprocessable(_("Kolom public harus true atau false."), "public")
-    if data.get("public"):
-        # UU 27/2022: published text carries no NIK, phone or e-mail (the same rule as the web
-        # form); a private report may, since only the handling unit reads it.
-        for field in ("title", "body"):
-            if findings := find_personal_data(data[field]):
-                return _unprocessable(str(personal_data_message(findings)), field)
-    unit = db.session.scalar(select(Unit).filter_by(slug=data["unit"]))
-    if unit is None:
-        return error_response(404, _("Perangkat daerah '%(slug)s' tidak ditemukan.", slug=data["unit"]))
-    service = None
-    if data.get("service") is not None:
-        if not isinstance(data["service"], str):
-            return _unprocessable(_("Kolom service harus teks (slug layanan)."), "service")
-        service = db.session.scalar(select(Service).filter_by(slug=data["service"]))
-        if service is None:
-            return error_response(404, _("Layanan '%(slug)s' tidak ditemukan.", slug=data["service"]))
+    if data.get("service") is not None and not isinstance(data["service"], str):
+        return _unprocessable(_("Kolom service harus teks (slug layanan)."), "service")
     contact = data.get("contact") or {}
     if not isinstance(contact, dict) or any(v is not None and not isinstance(v, str) for v in contact.values()):
         return _unprocessable(_("Kolom contact harus objek berisi name dan email (teks)."), "contact")
-    email = (contact.get("email") or "").strip()
-    if email and ("@" not in email or len(email) > 254 or " " in email):
-        return _unprocessable(_("Alamat email kontak tidak valid."), "contact.email")
-    if len(contact.get("name") or "") > 120:
-        return _unprocessable(_("Nama kontak maksimal 120 karakter."), "contact.name")
     survey = data.get("skm")
     if survey is not None and not isinstance(survey, dict):
         return _unprocessable(_("Kolom skm harus objek u1…u9 bernilai 1–4."), "skm")
     # An element may be null or left out (PermenPANRB 14/2017: each is averaged over who answered it).
     if survey is not None and any(v is not None and (isinstance(v, bool) or not isinstance(v, int)) for v in survey.values()):
         return _unprocessable(_("Nilai skm harus bilangan bulat 1–4 atau null."), "skm")
-    if survey is not None and all(v is None for v in survey.values()):
-        return _unprocessable(_("Survei kosong: beri nilai paling sedikit satu unsur pelayanan (u1…u9)."), "skm")
+    if survey is not None and (unknown := sorted(set(survey) - set(ELEMENT_CODES))):
+        return _unprocessable(_("Unsur survei %(code)s tidak dikenal: gunakan u1 sampai u9.", code=unknown[0]), "skm")
+    unit = db.session.scalar(select(Unit).filter_by(slug=data["unit"])) if data.get("unit") else None
+    if data.get("unit") and unit is None:
+        return error_response(404, _("Perangkat daerah '%(slug)s' tidak ditemukan.", slug=data["unit"]))
+    service = db.session.scalar(select(Service).filter_by(slug=data["service"])) if data.get("service") else None
+    if data.get("service") and service is None:
+        return error_response(404, _("Layanan '%(slug)s' tidak ditemukan.", slug=data["service"]))
+    form = _feedback_form(data, unit, service, contact)
+    if not form.validate():
+        return _first_form_error(form)
     try:
         feedback, secret = services.submit_feedback(
-            unit=unit, service=service, type=data["type"], title=data["title"], body=data["body"],
-            is_public=bool(data.get("public", False)), contact_name=contact.get("name"), contact_email=email or None,
-            survey=survey,
+            unit=unit, service=service, type=form.type.data, title=form.title.data, body=form.body.data,
+            is_public=form.is_public.data, contact_name=form.contact_name.data or None,
+            contact_email=form.contact_email.data or None,
+            # An empty object is a survey with no answer, refused as such; a missing one is no survey.
+            survey=form.survey_scores() if survey is not None else None,
         )
     except services.InvalidSurvey as error:
-        db.session.rollback()
-        return _unprocessable(str(error), "skm")
+        return _unprocessable(str(error), "skm")  # a 422: the request keeps nothing
     except services.FeedbackError as error:
-        db.session.rollback()
         return _unprocessable(str(error), "service")
-    db.session.commit()
     return jsonify(
         tracking_number=feedback.tracking_number, status=feedback.status,
         url=services.private_link(feedback, secret),

@@ -17,6 +17,7 @@ def init_app(app):
 
     app.register_blueprint(bp)
     app.cli.add_command(cli.feedback_cli)
+    _schedule(app)
     from portal.accounts.services import register_personal_data
     from portal.feedback.personal_data import erase_feedback_contacts, export_feedback_data
     register_personal_data(export=export_feedback_data, erase=erase_feedback_contacts)  # UU 27/2022
@@ -24,3 +25,12 @@ def init_app(app):
         DEMO_SEEDERS.append(seed_feedback)
     add_nav_item(app, "feedback.public_list", _l("Masukan"), order=30)
     add_nav_item(app, "feedback.inbox", _l("Kotak masukan"), visible=lambda u: is_asn(u) or is_moderator(u), order=35)
+
+
+def _schedule(app):
+    from portal.feedback.services import auto_close_answered, escalate_overdue
+    from portal.jobs import periodic_job
+
+    # Crontab fields are UTC: minute 5 of every hour; 18.15 UTC is 01.15 WIB.
+    periodic_job(app, "feedback.escalate", every="hour", minute="5")(escalate_overdue)
+    periodic_job(app, "feedback.auto_close", every="day", hour="18", minute="15")(auto_close_answered)

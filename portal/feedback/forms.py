@@ -47,8 +47,13 @@ class PublishedText(NoPersonalData):
             super().__call__(form, field)
 
 
+SCORES = [value for value, _label in SCORE_CHOICES]
+
+
 def _score_field(label):
-    return RadioField(label, choices=choices(SCORE_CHOICES), validators=[validators.Optional()])
+    # One message for the web and the API (which fills this form from JSON): 1–4, PermenPANRB 14/2017.
+    return RadioField(label, choices=choices(SCORE_CHOICES), validate_choice=False, validators=[
+        validators.Optional(), validators.AnyOf(SCORES, message=_l("Nilai survei harus antara 1 dan 4."))])
 
 
 class SurveyFields:
@@ -82,7 +87,9 @@ class SurveyFields:
 class FeedbackSubmitForm(IdempotentFormMixin, EmptyForm, SurveyFields):
     unit = SelectField(_l("Perangkat daerah"), validators=[required(_l("Pilih perangkat daerah."))])
     service = SelectField(_l("Layanan"))
-    type = RadioField(_l("Jenis masukan"), choices=choices(FEEDBACK_TYPES.items()), validators=[required(_l("Pilih jenis masukan."))])
+    type = RadioField(_l("Jenis masukan"), choices=choices(FEEDBACK_TYPES.items()), validate_choice=False, validators=[
+        required(_l("Pilih jenis masukan.")),
+        validators.AnyOf(list(FEEDBACK_TYPES), message=_l("Pilih jenis masukan: keluhan, saran, atau apresiasi."))])
     title = StringField(_l("Judul"), filters=[strip], validators=[required(), length(5, 200), PublishedText()])
     body = TextAreaField(_l("Isi masukan"), validators=[required(), length(10, 5000), PublishedText()])
     visit_date = DateField(_l("Tanggal Anda menerima layanan"), validators=[validators.Optional()])

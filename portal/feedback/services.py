@@ -13,6 +13,7 @@ from sqlalchemy import exc, insert, or_, select, update
 from portal.audit import record_audit
 from portal.db import utcnow
 from portal.extensions import db
+from portal.feedback import workflow
 from portal.feedback.ikm import ELEMENT_CODES, add_to_daily_totals
 from portal.feedback.models import (
     FEEDBACK_TYPES,
@@ -25,31 +26,21 @@ from portal.feedback.models import (
     SkmResponse,
 )
 from portal.links import public_url
-from portal.mailer import send_mail_safely
+from portal.mailer import queue_mail
 from portal.markup import render_markdown
 from portal.notifications.services import notify, notify_many
 from portal.organisation.models import AsnProfile
 from portal.organisation.queries import list_unit_staff_accounts
 from portal.responses import services as responses
 from portal.responses.escalation import escalation_levels, level2_working_days, unit_head
-from portal.uploads import clean_upload_name
+from portal.unit_of_work import ServiceError
+from portal.uploads import clean_upload_name, store_upload
 from portal.workdays.calendar import add_calendar_days, add_working_days, wib_date, working_days_between
 from portal.workdays.deadlines import deadlines_for
 
 SOURCE = "feedback"
-
-# The workflow (SP4N-LAPOR! practice): every allowed step, and nothing else.
-TRANSITIONS = {
-    ("diterima", "diverifikasi"),
-    ("diterima", "ditolak"),
-    ("diverifikasi", "ditolak"),
-    ("diverifikasi", "diproses"),
-    ("diproses", "diproses"),  # handed over to another ASN
-    ("diproses", "ditindaklanjuti"),
-    ("ditindaklanjuti", "selesai"),
-    ("ditindaklanjuti", "diproses"),  # the resident reopens once
-    ("selesai", "diproses"),  # the resident reopens once
-}
+# The workflow's (from, to) pairs, read from its one table (workflow.ACTIONS).
+TRANSITIONS = workflow.TRANSITIONS
 
 IMAGE_SIGNATURES = {
     b"\xff\xd8\xff": ("image/jpeg", "jpg"),
@@ -58,7 +49,7 @@ IMAGE_SIGNATURES = {
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024  # default for FEEDBACK_MAX_PHOTO_BYTES
 
 
-class FeedbackError(Exception):
+class FeedbackError(ServiceError):
     """A business rule refused the action; str(error) is the Indonesian message."""
 
 
@@ -67,11 +58,12 @@ class InvalidTransition(FeedbackError):
 
 
 class InvalidAttachment(FeedbackError):
-    pass
+    status = 422
+    field = "photo"
 
 
 class InvalidSurvey(FeedbackError):
-    pass
+    status = 422
 
 
 def hash_secret(secret):
@@ -167,9 +159,8 @@ def store_attachment(feedback, upload):
         raise InvalidAttachment(_("Lampiran harus foto JPG atau PNG."))
     content_type, extension = kind
     stored_name = f"{uuid.uuid4().hex}.{extension}"
-    folder = Path(current_app.config["UPLOAD_DIR"]) / "feedback"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / stored_name).write_bytes(data)
+    # Kept only if the report is stored: a failed commit leaves no photo behind.
+    store_upload(Path(current_app.config["UPLOAD_DIR"]) / "feedback" / stored_name, data)
     attachment = FeedbackAttachment(
         feedback=feedback, stored_name=stored_name,
         original_name=clean_upload_name(upload.filename, extension=extension, fallback="foto"),
@@ -192,12 +183,26 @@ def _add_history(feedback, from_status, to_status, actor=None, note=None, now=No
     return change
 
 
+def _refuse_transition(feedback, to_status):
+    raise InvalidTransition(_("Status tidak dapat diubah dari %(a)s ke %(b)s.", a=feedback.status, b=to_status))
+
+
+def check_action(feedback, action):
+    """Raise InvalidTransition unless the workflow table lets this action start from the item's status."""
+    if not workflow.allows(action, feedback.status):
+        _refuse_transition(feedback, workflow.ACTIONS[action].target or feedback.status)
+
+
+def take_step(feedback, action, *, actor=None, note=None, now=None):
+    """Carry out one action of the workflow table on the item, or raise InvalidTransition."""
+    check_action(feedback, action)
+    change_status(feedback, workflow.ACTIONS[action].target, actor=actor, note=note, now=now)
+
+
 def change_status(feedback, to_status, *, actor=None, note=None, now=None):
     """Move the item along the workflow, or raise InvalidTransition; the step joins the public history."""
     if (feedback.status, to_status) not in TRANSITIONS:
-        raise InvalidTransition(
-            _("Status tidak dapat diubah dari %(a)s ke %(b)s.", a=feedback.status, b=to_status)
-        )
+        _refuse_transition(feedback, to_status)
     before = feedback.status
     _add_history(feedback, before, to_status, actor, note, now)
     feedback.status = to_status
@@ -241,9 +246,9 @@ def submit_feedback(*, unit, service=None, type, title, body, kelurahan=None, vi
     db.session.flush()
     address = feedback.contact_email or (submitter.email if submitter else None)
     if address:
-        # SMTP down or a full outbox disk must not lose the resident's report: logged, not raised.
-        send_mail_safely(address, _("Masukan Anda diterima: %(number)s", number=feedback.tracking_number), "feedback_receipt",
-                  feedback=feedback, link=private_link(feedback, secret))
+        # Sent by a worker after the commit: SMTP down never loses the report, a failed commit mails nothing.
+        queue_mail(address, _("Masukan Anda diterima: %(number)s", number=feedback.tracking_number), "feedback_receipt",
+                   feedback=feedback, link=private_link(feedback, secret))
     _tell_unit_of_new_feedback(feedback, submitter)
     return feedback, secret
 
@@ -270,7 +275,7 @@ def _item_url(feedback):
 def verify_feedback(actor, feedback, now=None):
     """Accept the report as complete: the answer and closing deadlines start now."""
     now = now or utcnow()
-    change_status(feedback, "diverifikasi", actor=actor, now=now)
+    take_step(feedback, "verify", actor=actor, now=now)
     limits = deadlines_for(feedback.unit_id, feedback.service_id)
     feedback.verified_at = now
     feedback.answer_deadline_at = add_working_days(now, limits.answer_working_days)
@@ -288,7 +293,7 @@ def reject_feedback(actor, feedback, reason, now=None):
     if not reason:
         raise FeedbackError(_("Alasan penolakan wajib diisi."))
     now = now or utcnow()
-    change_status(feedback, "ditolak", actor=actor, note=reason, now=now)
+    take_step(feedback, "reject", actor=actor, note=reason, now=now)
     feedback.rejected_reason = reason
     feedback.closed_at = now
     responses.end_assignments(SOURCE, "feedback", feedback.id, now)
@@ -300,7 +305,7 @@ def assign_feedback(actor, feedback, asn, now=None):
     if asn.unit_id != feedback.unit_id:
         raise FeedbackError(_("ASN yang ditugaskan harus dari perangkat daerah yang menangani masukan ini."))
     now = now or utcnow()
-    change_status(feedback, "diproses", actor=actor, note=_("Ditugaskan kepada petugas."), now=now)
+    take_step(feedback, "assign", actor=actor, note=_("Ditugaskan kepada petugas."), now=now)
     feedback.assigned_asn_id = asn.id
     feedback.assigned_at = now
     responses.assign_item(
@@ -323,7 +328,7 @@ def take_feedback(asn, feedback, now=None):
     if feedback.assigned_asn_id is not None:
         holder = feedback.assigned_asn.name if feedback.assigned_asn else _("petugas lain")
         raise FeedbackError(_("Masukan ini sudah ditangani oleh %(name)s.", name=holder))
-    if feedback.status not in ("diverifikasi", "diproses"):
+    if not workflow.allows("take", feedback.status):
         raise FeedbackError(_("Masukan ini belum diverifikasi atau sudah dijawab, jadi tidak dapat diambil."))
     now = now or utcnow()
     # Two colleagues pressing at once: only the first conditional update wins the item.
@@ -333,7 +338,7 @@ def take_feedback(asn, feedback, now=None):
     ).rowcount
     if not claimed:
         raise FeedbackError(_("Masukan ini baru saja diambil oleh petugas lain."))
-    change_status(feedback, "diproses", actor=asn.user, note=_("Ditangani oleh petugas."), now=now)
+    take_step(feedback, "take", actor=asn.user, note=_("Ditangani oleh petugas."), now=now)
     feedback.assigned_asn_id = asn.id
     feedback.assigned_asn = asn
     feedback.assigned_at = now
@@ -350,7 +355,7 @@ def answer_feedback(asn, feedback, body, now=None):
     if not (body or "").strip():
         raise FeedbackError(_("Jawaban wajib diisi."))
     now = now or utcnow()
-    change_status(feedback, "ditindaklanjuti", actor=asn.user, now=now)
+    take_step(feedback, "answer", actor=asn.user, now=now)
     answer = FeedbackAnswer(feedback=feedback, asn_id=asn.id, body_md=body, body_html=render_markdown(body), created_at=now)
     db.session.add(answer)
     db.session.flush()
@@ -373,8 +378,8 @@ def latest_answer_event(feedback):
 
 def rate_feedback_answer(feedback, rating, comment=None, rated_by=None, now=None):
     """The resident rates the newest answer 1–5 (again later replaces the earlier rating)."""
-    if feedback.status not in ("ditindaklanjuti", "selesai"):
-        raise FeedbackError(_("Masukan ini belum dijawab, jadi belum dapat dinilai."))
+    if not workflow.allows("rate", feedback.status):
+        raise InvalidTransition(_("Masukan ini belum dijawab, jadi belum dapat dinilai."))
     event = latest_answer_event(feedback)
     if event is None:
         raise FeedbackError(_("Masukan ini belum dijawab, jadi belum dapat dinilai."))
@@ -388,7 +393,7 @@ def rate_feedback_answer(feedback, rating, comment=None, rated_by=None, now=None
 def confirm_feedback(feedback, actor=None, now=None):
     """The resident accepts the answer: the case is closed."""
     now = now or utcnow()
-    change_status(feedback, "selesai", actor=actor, note=_("Dikonfirmasi selesai oleh pelapor."), now=now)
+    take_step(feedback, "confirm", actor=actor, note=_("Dikonfirmasi selesai oleh pelapor."), now=now)
     feedback.closed_at = now
 
 
@@ -400,7 +405,7 @@ def reopen_feedback(feedback, reason, actor=None, now=None):
     if feedback.reopen_count >= 1:
         raise FeedbackError(_("Masukan hanya dapat dibuka kembali satu kali."))
     now = now or utcnow()
-    change_status(feedback, "diproses", actor=actor, note=_("Dibuka kembali oleh pelapor: %(reason)s", reason=reason), now=now)
+    take_step(feedback, "reopen", actor=actor, note=_("Dibuka kembali oleh pelapor: %(reason)s", reason=reason), now=now)
     feedback.reopen_count += 1
     feedback.reopen_reason = reason
     feedback.closed_at = None
@@ -421,8 +426,8 @@ def _tell_resident(feedback, message):
     if feedback.submitter is not None and not feedback.submitter.is_deleted:
         notify(feedback.submitter, "feedback", message, link)
     elif feedback.contact_email:
-        send_mail_safely(feedback.contact_email, message[:120], "notification", user=None, message=message,
-                         link=public_url("feedback.track", number=feedback.tracking_number))
+        queue_mail(feedback.contact_email, message[:120], "notification", user=None, message=message,
+                   link=public_url("feedback.track", number=feedback.tracking_number))
 
 
 def auto_close_answered(now=None):
@@ -436,7 +441,7 @@ def auto_close_answered(now=None):
     )).all()
     for feedback in candidates:
         if feedback.answered_at and working_days_between(feedback.answered_at, now) >= waiting_days:
-            change_status(feedback, "selesai", note=_("Ditutup otomatis: pelapor tidak menanggapi jawaban."), now=now)
+            take_step(feedback, "auto_close", note=_("Ditutup otomatis: pelapor tidak menanggapi jawaban."), now=now)
             feedback.closed_at = now
             closed.append(feedback)
     return closed

@@ -29,6 +29,7 @@ from portal.organisation.queries import list_services, list_unit_asn, list_units
 from portal.pagination import page_arg
 from portal.permissions import require
 from portal.personal_text import find_personal_data, personal_data_message
+from portal.unit_of_work import flash_refusal, show_on_form
 from portal.workdays.calendar import wib_date
 
 
@@ -73,22 +74,19 @@ def submit():
                 survey=form.survey_scores() if form.survey_answered() else None,
                 survey_profile=form.survey_profile(), photo=form.photo.data or None,
             )
-        except services.InvalidAttachment as error:
-            form.photo.errors.append(str(error))
-        except services.InvalidSurvey as error:
-            form.form_errors.append(str(error))
+        except (services.InvalidAttachment, services.InvalidSurvey) as error:
+            show_on_form(form, error)  # beside the photo, or above the form for the survey
         except services.FeedbackError as error:
-            form.service.errors.append(str(error))
+            show_on_form(form, services.FeedbackError(str(error), field="service"))
         else:
             # A resubmission goes to the public tracking page: the private key is shown only once.
             track_url = url_for("feedback.track", number=feedback.tracking_number)
             # An anonymous report keeps no account anywhere, not even on its idempotency key.
-            if first := idempotency.commit_once(form, "feedback.submit", track_url, None if anonymous else signed_in):
+            if first := idempotency.record_once(form, "feedback.submit", track_url, None if anonymous else signed_in):
                 return redirect(first, 303)
             # The private link is shown once: only this browser session can read it, only now.
             session["feedback_secret"] = {"number": feedback.tracking_number, "secret": secret}
             return redirect(url_for("feedback.submitted", number=feedback.tracking_number), 303)
-        db.session.rollback()
     return render_template("feedback/submit.html", form=form, elements=SKM_ELEMENTS), 422 if form.errors or form.form_errors else 200
 
 
@@ -187,10 +185,8 @@ def _resident_action(number, form_class, action, success):
         try:
             action(feedback, form)
         except services.FeedbackError as error:
-            db.session.rollback()
-            flash(str(error), "error")
+            flash_refusal(error)
             return redirect(url_for("feedback.track", number=feedback.tracking_number, kunci=form.kunci.data or None), 303)
-        db.session.commit()
         flash(success, "success")
     else:
         for errors in form.errors.values():
@@ -266,10 +262,8 @@ def _staff_action(feedback, action, success):
     try:
         action()
     except services.FeedbackError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        flash_refusal(error)
         return redirect(url_for("feedback.manage", number=feedback.tracking_number), 303)
-    db.session.commit()
     flash(success, "success")
     return redirect(url_for("feedback.manage", number=feedback.tracking_number), 303)
 
@@ -374,9 +368,8 @@ def survey():
         try:
             services.record_survey(unit=service.unit, service=service, scores=form.survey_scores(), profile=form.survey_profile())
         except services.InvalidSurvey as error:
-            form.form_errors.append(str(error))
+            show_on_form(form, error)
         else:
-            db.session.commit()
             flash(_("Terima kasih! Survei kepuasan Anda untuk %(service)s sudah tercatat.", service=service.name), "success")
             return redirect(url_for("feedback.ikm"), 303)
     return render_template("feedback/survey.html", form=form, elements=SKM_ELEMENTS), 422 if form.errors or form.form_errors else 200

@@ -12,6 +12,7 @@ from portal.audit import record_audit
 from portal.extensions import db
 from portal.organisation.models import AsnProfile, Service, Unit
 from portal.organisation.nip import InvalidNip, normalize_nip
+from portal.unit_of_work import ServiceError
 
 SLUG_MAX_LENGTH = 80
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -23,12 +24,9 @@ DEPENDENT_LABELS = {
 }
 
 
-class OrganisationError(Exception):
+class OrganisationError(ServiceError):
     """A business rule refused the action; str(error) is the message, `field` the form field it concerns."""
 
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.field = field
 
 
 class NameTaken(OrganisationError):

@@ -21,6 +21,11 @@ def init_app(app):
     app.config.setdefault("PEMBINAAN_EVALUATION_CADENCE", "quarter")
     app.register_blueprint(bp, url_prefix="/pembinaan")
     app.cli.add_command(cli.pembinaan_cli)
+    from portal.jobs import periodic_job
+    from portal.pembinaan.services import summarise_last_quarter
+
+    # 01.30 UTC is 08.30 WIB: the first working day after a quarter mails its summaries.
+    periodic_job(app, "pembinaan.summary", every="day", hour="1", minute="30")(summarise_last_quarter)
     register_filters(app)
     register_personal_data(export=export_pembinaan_data)
     add_nav_item(app, "pembinaan.mine", _l("Rekam pembinaan saya"),

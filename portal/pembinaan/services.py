@@ -19,7 +19,7 @@ from portal.audit import record_audit
 from portal.db import utcnow
 from portal.extensions import db
 from portal.links import public_url
-from portal.mailer import send_mail
+from portal.mailer import queue_mail
 from portal.notifications.services import notify, notify_many
 from portal.organisation.models import AsnProfile
 from portal.pembinaan import queries
@@ -37,7 +37,7 @@ from portal.pembinaan.models import (
     WorkIndicator,
     WorkTarget,
 )
-from portal.pembinaan.periods import InvalidPeriod, parse_period
+from portal.pembinaan.periods import InvalidPeriod, current_period, parse_period
 from portal.pembinaan.predicate import (
     BERAKHLAK,
     DEVELOPMENT_FORMS,
@@ -49,8 +49,9 @@ from portal.pembinaan.predicate import (
     derive_predicate,
     jp_shortfall,
 )
-from portal.uploads import clean_upload_name
-from portal.workdays.calendar import DAY_SECONDS, wib_date
+from portal.unit_of_work import ServiceError
+from portal.uploads import clean_upload_name, delete_upload_after_commit, store_upload
+from portal.workdays.calendar import DAY_SECONDS, holidays_between, is_working_day, wib_date
 
 log = logging.getLogger("portal.pembinaan")
 
@@ -67,12 +68,9 @@ DEFAULT_CADENCE = "quarter"
 CADENCES = {"month": "bulanan", "quarter": "triwulanan", "half": "semesteran"}
 
 
-class PembinaanError(Exception):
+class PembinaanError(ServiceError):
     """A business rule refused the action; str(error) is the Indonesian message."""
 
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.field = field
 
 
 class InvalidInput(PembinaanError):
@@ -199,9 +197,7 @@ def add_training(actor, profile, *, title, organiser, form, starts_on, ends_on, 
     if certificate is not None and getattr(certificate, "filename", None):
         data, (content_type, extension) = _read_certificate(certificate)
         stored = f"{uuid.uuid4().hex}.{extension}"
-        folder = certificate_folder()
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / stored).write_bytes(data)
+        store_upload(certificate_folder() / stored, data)  # kept only if the training is stored
         training.certificate_name = clean_upload_name(certificate.filename, extension=extension, fallback="sertifikat")
         training.certificate_stored = stored
         training.certificate_type = content_type
@@ -213,14 +209,14 @@ def add_training(actor, profile, *, title, organiser, form, starts_on, ends_on, 
 
 
 def delete_training(actor, training):
-    """Remove a training from the record (its certificate file too)."""
+    """Remove a training from the record; its certificate file goes once that is committed."""
     path = certificate_path(training)
     record_audit(actor, "pembinaan.training.delete", training,
                  before={"asn_id": training.asn_id, "title": training.title, "jp": str(training.jp)})
     db.session.delete(training)
     db.session.flush()
-    if path is not None and path.exists():
-        path.unlink()
+    if path is not None:
+        delete_upload_after_commit(path)
 
 
 # ---------------------------------------------------------------- work targets and continuous feedback
@@ -427,6 +423,11 @@ def set_goal_status(actor, goal, status):
     """Move a goal to another status (berjalan, selesai, dibatalkan)."""
     if status not in GOAL_STATUSES or status == "diusulkan":
         raise InvalidInput(_("Pilih status berjalan, selesai, atau dibatalkan."), field="status")
+    # Invariants, whoever calls: the ASN agreed to the plan first, and a closed plan stays closed.
+    if goal.acknowledged_at is None:
+        raise AlreadyDone(_("Rencana ini belum disetujui ASN yang bersangkutan."))
+    if goal.status not in ("diusulkan", "berjalan"):
+        raise AlreadyDone(_("Rencana ini sudah selesai atau dibatalkan."))
     before = goal.status
     goal.status = status
     record_audit(actor, "pembinaan.goal.status", goal, before={"status": before}, after={"status": status})
@@ -600,7 +601,10 @@ def pending_summary_mails(period):
 
 
 def mail_period_summary(summary, now=None):
-    """Mail a stored summary to the ASN and their atasan, then mark it sent; return the recipients."""
+    """Queue the mail of a stored summary to the ASN and their atasan, and mark it sent; return the recipients.
+
+    The mails are jobs in the same transaction as `mailed_at`: committed together, never one without the other.
+    """
     profile = summary.asn
     link = public_url("pembinaan.record", asn_id=profile.id, periode=summary.period)
     recipients = []
@@ -610,14 +614,34 @@ def mail_period_summary(summary, now=None):
     for user, as_supervisor in people:
         if user is None or user.is_deleted or user.email in recipients:
             continue
-        send_mail(user.email, _("Ringkasan rekam pembinaan %(name)s, %(period)s", name=profile.name,
-                                period=summary.period),
-                  "pembinaan_summary", user=user, profile=profile, summary=summary, link=link,
-                  as_supervisor=as_supervisor, predicates=PREDICATES, jp_target=JP_TARGET_PER_YEAR)
+        queue_mail(user.email, _("Ringkasan rekam pembinaan %(name)s, %(period)s", name=profile.name,
+                                 period=summary.period),
+                   "pembinaan_summary", user=user, profile=profile, summary=summary, link=link,
+                   as_supervisor=as_supervisor, predicates=PREDICATES, jp_target=JP_TARGET_PER_YEAR)
         recipients.append(user.email)
     summary.mailed_at = now or utcnow()
     db.session.flush()
     return recipients
+
+
+def store_and_mail_summaries(period, now=None):
+    """Store the period's new summaries and queue every mail not yet sent; return (stored, mailed)."""
+    created = store_period_summaries(period, now)
+    mailed = [mail_period_summary(summary, now) for summary in pending_summary_mails(period)]
+    return created, mailed
+
+
+def summarise_last_quarter(now=None):
+    """The quarterly job (daily in a worker): on a working day, store and mail the last quarter's summaries.
+
+    The first working day after a quarter does the work; later days find every summary stored
+    and mailed and do nothing (an ASN added since gets theirs then).
+    """
+    today = wib_date(now or utcnow())
+    if not is_working_day(today, holidays_between(today, today)):
+        return None
+    created, mailed = store_and_mail_summaries(current_period("quarter", now).previous(), now)
+    return f"{len(created)} disimpan, {len(mailed)} dikirim"
 
 
 def summary_period(text):

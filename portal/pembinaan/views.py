@@ -1,4 +1,4 @@
-"""Pages of the development record: load, check permission, validate, call a service, commit once."""
+"""Pages of the development record: load, check permission, validate, call a service; the request commits once."""
 
 import csv
 import io
@@ -43,6 +43,7 @@ from portal.pembinaan.predicate import (
 )
 from portal.permissions import require
 from portal.responses.models import ResponseEvent
+from portal.unit_of_work import flash_refusal, keep_changes_on_error, show_on_form
 from portal.workdays.calendar import DAY_SECONDS
 
 
@@ -82,14 +83,6 @@ def _sort_args(default="nama"):
     return key, direction == "turun"
 
 
-def _attach(form, error):
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, str(error)]
-    else:
-        form.form_errors.append(str(error))
-
-
 def _render_form(template, form, **context):
     status = 422 if form.errors or form.form_errors else 200
     return render_template(template, form=form, **context), status
@@ -97,14 +90,6 @@ def _render_form(template, form, **context):
 
 def _record_url(profile, **args):
     return url_for("pembinaan.record", asn_id=profile.id, **args)
-
-
-def _audited(response):
-    # The page is rendered before the commit that stores its audit entry, so the loaded rows are
-    # not expired (and lazily reloaded one by one) while the template reads them. If the commit
-    # fails, the page is not shown: no view without its audit entry.
-    db.session.commit()
-    return response
 
 
 def _profile_of(row):
@@ -132,12 +117,12 @@ def record(asn_id):
     suggestions = services.suggestions_for(data)
     goal_forms = {goal.id: GoalStatusForm(formdata=None, prefix=f"rencana-{goal.id}", status=goal.status
                                           if goal.status != "diusulkan" else "berjalan") for goal in data.goals}
-    return _audited(render_template(
+    return render_template(
         "pembinaan/record.html", record=data, profile=profile, suggestions=suggestions, goal_forms=goal_forms,
         charts=_record_charts(data), predicates=PREDICATES, ratings=EXPECTATION_RATINGS,
         colleagues=queries.list_unit_colleagues(profile) if permissions.is_own_record(current_user, profile) else [],
         cadence=services.evaluation_cadence(),
-    ))
+    )
 
 
 def _record_charts(data):
@@ -180,10 +165,8 @@ def add_training(asn_id):
                                   jp=jp_from_duration(form.jp.data, form.jp_unit.data),
                                   certificate=form.certificate.data or None)
         except services.PembinaanError as error:
-            db.session.rollback()
-            _attach(form, error)
+            show_on_form(form, error)
         else:
-            db.session.commit()
             flash(_("Pelatihan \"%(title)s\" (%(jp)s JP) tercatat.", title=form.title.data,
                     jp=format_jp(jp_from_duration(form.jp.data, form.jp_unit.data))), "success")
             return redirect(_record_url(profile, periode=str(form.ends_on.data.year)) + "#pelatihan", 303)
@@ -197,7 +180,6 @@ def delete_training(training_id):
     profile = _profile_of(training)
     require(permissions.can_record_training(current_user, profile))
     services.delete_training(current_user, training)
-    db.session.commit()
     flash(_("Pelatihan dihapus dari rekam pembinaan."), "success")
     return redirect(_record_url(profile) + "#pelatihan", 303)
 
@@ -212,7 +194,6 @@ def certificate(training_id):
     if path is None or not path.exists():
         abort(404)
     services.record_view(current_user, profile, "certificate", {"training_id": training.id})
-    db.session.commit()
     # A PDF downloads instead of opening in our origin (its scripts and forms stay out of the portal).
     response = send_file(path, mimetype=training.certificate_type, download_name=training.certificate_name, max_age=0,
                          as_attachment=not (training.certificate_type or "").startswith("image/"))
@@ -236,10 +217,8 @@ def add_target(asn_id):
             services.add_work_target(current_user, profile, period=form.period.data, title=form.title.data,
                                      indicators=form.indicators())
         except services.PembinaanError as error:
-            db.session.rollback()
-            _attach(form, error)
+            show_on_form(form, error)
         else:
-            db.session.commit()
             flash(_("Rencana hasil kerja tersimpan."), "success")
             return redirect(_record_url(profile) + "#target", 303)
     return _render_form("pembinaan/target_form.html", form, profile=profile)
@@ -252,9 +231,9 @@ def target(target_id):
     profile = _profile_of(row)
     require(permissions.can_view_pembinaan_record(current_user, profile))
     services.record_view(current_user, profile, "target", {"target_id": row.id})
-    return _audited(render_template("pembinaan/target.html", target=row, profile=profile,
-                                    progress_form=ProgressForm(formdata=None, percent=row.latest_percent),
-                                    feedback_form=TargetFeedbackForm(formdata=None)))
+    return render_template("pembinaan/target.html", target=row, profile=profile,
+                           progress_form=ProgressForm(formdata=None, percent=row.latest_percent),
+                           feedback_form=TargetFeedbackForm(formdata=None))
 
 
 def _target_post(target_id, allowed, form_class, action, success):
@@ -266,10 +245,8 @@ def _target_post(target_id, allowed, form_class, action, success):
         try:
             action(row, form)
         except services.PembinaanError as error:
-            db.session.rollback()
-            _attach(form, error)
+            show_on_form(form, error)
         else:
-            db.session.commit()
             flash(success, "success")
             return redirect(url_for("pembinaan.target", target_id=row.id), 303)
     forms = {"progress_form": ProgressForm(formdata=None), "feedback_form": TargetFeedbackForm(formdata=None)}
@@ -315,15 +292,16 @@ def evaluate(asn_id):
                 getattr(form, key).data = existing.behaviour_notes.get(key, "")
     if form.validate_on_submit():
         try:
-            evaluation = services.save_evaluation(
-                current_user, profile, period=form.period.data, hasil_kerja=form.hasil_kerja.data,
-                perilaku_kerja=form.perilaku_kerja.data, behaviour_notes=form.behaviour_notes(),
-                summary=form.summary.data)
+            # In a savepoint: a refusal undoes the evaluation's own writes only, so the audit entry
+            # of the form shown again below can still be kept.
+            with db.session.begin_nested():
+                evaluation = services.save_evaluation(
+                    current_user, profile, period=form.period.data, hasil_kerja=form.hasil_kerja.data,
+                    perilaku_kerja=form.perilaku_kerja.data, behaviour_notes=form.behaviour_notes(),
+                    summary=form.summary.data)
         except services.PembinaanError as error:
-            db.session.rollback()
-            _attach(form, error)
+            show_on_form(form, error)
         else:
-            db.session.commit()
             flash(_("Evaluasi %(period)s tersimpan: predikat %(predicate)s.", period=evaluation.period,
                     predicate=evaluation.predicate_label), "success")
             return redirect(url_for("pembinaan.evaluation", evaluation_id=evaluation.id), 303)
@@ -331,9 +309,9 @@ def evaluate(asn_id):
     period = _safe_period(form.period.data)
     stats = queries.stats_for(profile.id, period)
     services.record_view(current_user, profile, "evaluation_form", {"period": period.label})
-    body, status = _render_form("pembinaan/evaluation_form.html", form, profile=profile, stats=stats,
-                                cadence=services.evaluation_cadence(), berakhlak=BERAKHLAK)
-    return _audited(body), status
+    keep_changes_on_error()  # a form sent back (422) showed the figures as well: no view without its audit entry
+    return _render_form("pembinaan/evaluation_form.html", form, profile=profile, stats=stats,
+                        cadence=services.evaluation_cadence(), berakhlak=BERAKHLAK)
 
 
 def _safe_period(text):
@@ -350,9 +328,9 @@ def evaluation(evaluation_id):
     profile = _profile_of(row)
     require(permissions.can_view_pembinaan_record(current_user, profile))
     services.record_view(current_user, profile, "evaluation", {"evaluation_id": row.id})
-    return _audited(render_template("pembinaan/evaluation.html", evaluation=row, profile=profile,
-                                    berakhlak=BERAKHLAK, ratings=EXPECTATION_RATINGS,
-                                    form=EvaluationResponseForm(formdata=None, response=row.asn_response)))
+    return render_template("pembinaan/evaluation.html", evaluation=row, profile=profile,
+                           berakhlak=BERAKHLAK, ratings=EXPECTATION_RATINGS,
+                           form=EvaluationResponseForm(formdata=None, response=row.asn_response))
 
 
 @bp.post("/evaluasi/<int:evaluation_id>/tanggapan")
@@ -366,10 +344,8 @@ def respond(evaluation_id):
         try:
             services.respond_to_evaluation(current_user, row, form.response.data)
         except services.PembinaanError as error:
-            db.session.rollback()
-            _attach(form, error)
+            show_on_form(form, error)
         else:
-            db.session.commit()
             flash(_("Tanggapan Anda tersimpan; atasan Anda diberi tahu."), "success")
             return redirect(url_for("pembinaan.evaluation", evaluation_id=row.id), 303)
     return render_template("pembinaan/evaluation.html", evaluation=row, profile=profile, berakhlak=BERAKHLAK,
@@ -388,10 +364,8 @@ def peer_feedback(asn_id):
         try:
             services.give_peer_feedback(current_user.asn_profile, profile, period=form.period.data, body=form.body.data)
         except services.PembinaanError as error:
-            db.session.rollback()
-            _attach(form, error)
+            show_on_form(form, error)
         else:
-            db.session.commit()
             flash(_("Terima kasih, umpan balik untuk %(name)s tersimpan.", name=profile.name), "success")
             return redirect(url_for("pembinaan.mine"), 303)
     return _render_form("pembinaan/peer_form.html", form, profile=profile)
@@ -411,7 +385,6 @@ def propose_goal(asn_id):
         data = queries.load_record(profile, _period_arg("year"))
         suggestion = next((s for s in services.suggestions_for(data) if s.code == request.args["saran"]), None)
         services.record_view(current_user, profile, "suggestion", {"code": request.args["saran"]})
-        db.session.commit()
         if suggestion is not None:
             form.goal.data, form.actions.data = suggestion.goal, suggestion.actions
             form.reason.data, form.suggestion.data = suggestion.reason, suggestion.code
@@ -422,10 +395,8 @@ def propose_goal(asn_id):
                                   owner=form.owner.data, due_on=form.due_on.data, suggestion_code=form.suggestion.data,
                                   reason=form.reason.data)
         except services.PembinaanError as error:
-            db.session.rollback()
-            _attach(form, error)
+            show_on_form(form, error)
         else:
-            db.session.commit()
             flash(_("Rencana pengembangan diusulkan; %(name)s diminta menyetujuinya.", name=profile.name), "success")
             return redirect(_record_url(profile) + "#rencana", 303)
     return _render_form("pembinaan/goal_form.html", form, profile=profile)
@@ -440,10 +411,8 @@ def acknowledge_goal(goal_id):
     try:
         services.acknowledge_goal(current_user, goal)
     except services.PembinaanError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        flash_refusal(error)
     else:
-        db.session.commit()
         flash(_("Rencana pengembangan Anda setujui dan kini berjalan."), "success")
     return redirect(_record_url(profile) + "#rencana", 303)
 
@@ -453,7 +422,7 @@ def acknowledge_goal(goal_id):
 def goal_status(goal_id):
     goal = queries.get_or_404(DevelopmentGoal, goal_id)
     profile = _profile_of(goal)
-    require(permissions.can_update_development_goal(current_user, profile))
+    require(permissions.can_change_goal_status(current_user, goal, profile))  # the rule the form is shown by
     form = GoalStatusForm(prefix=f"rencana-{goal.id}")
     if not form.validate_on_submit():
         flash(_("Pilih status berjalan, selesai, atau dibatalkan."), "error")
@@ -461,10 +430,8 @@ def goal_status(goal_id):
     try:
         services.set_goal_status(current_user, goal, form.status.data)
     except services.PembinaanError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        flash_refusal(error)
     else:
-        db.session.commit()
         flash(_("Status rencana diperbarui."), "success")
     return redirect(_record_url(profile) + "#rencana", 303)
 
@@ -482,10 +449,8 @@ def contest(event_id):
         try:
             services.contest_rating(current_user, event, form.reason.data)
         except services.PembinaanError as error:
-            db.session.rollback()
-            _attach(form, error)
+            show_on_form(form, error)
         else:
-            db.session.commit()
             flash(_("Sanggahan terkirim. Moderator akan memutuskan apakah penilaian ini tetap dihitung."), "success")
             return redirect(_record_url(current_user.asn_profile) + "#masukan", 303)
     return _render_form("pembinaan/contest_form.html", form, event=event)
@@ -510,10 +475,8 @@ def decide(contest_id):
         try:
             services.decide_contest(current_user, row, form.decision.data, form.reason.data)
         except services.PembinaanError as error:
-            db.session.rollback()
-            _attach(form, error)
+            show_on_form(form, error)
         else:
-            db.session.commit()
             flash(_("Keputusan tersimpan dan ASN yang bersangkutan diberi tahu."), "success")
             return redirect(url_for("pembinaan.contests"), 303)
     pending = queries.list_contests("menunggu")
@@ -536,8 +499,8 @@ def team():
     figures = queries.sort_figures(queries.figures_for(members, period), sort, descending)
     overdue = queries.list_overdue_assignments([m.id for m in members])
     services.team_view(current_user, members, "team", {"period": period.label})
-    return _audited(render_template("pembinaan/team.html", figures=figures, overdue=overdue, period=period,
-                                    sort=sort, descending=descending, whole_chain=whole_chain))
+    return render_template("pembinaan/team.html", figures=figures, overdue=overdue, period=period,
+                           sort=sort, descending=descending, whole_chain=whole_chain)
 
 
 def _unit_arg():
@@ -559,8 +522,8 @@ def overview():
     profiles = queries.list_asn(unit_id)
     figures = queries.sort_figures(queries.figures_for(profiles, period), sort, descending)
     services.team_view(current_user, profiles, "overview", {"period": period.label, "unit_id": unit_id})
-    return _audited(render_template("pembinaan/overview.html", figures=figures, period=period, unit_id=unit_id,
-                                    units=list_unit_choices(), sort=sort, descending=descending))
+    return render_template("pembinaan/overview.html", figures=figures, period=period, unit_id=unit_id,
+                           units=list_unit_choices(), sort=sort, descending=descending)
 
 
 CSV_COLUMNS = [
@@ -601,8 +564,8 @@ def export_csv():
             PREDICATES[f.predicate] if f.predicate else "",
         )])
     filename = f"pembinaan-{period.label}{f'-unit-{unit_id}' if unit_id else ''}.csv"
-    return _audited(Response(out.getvalue(), mimetype="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"}))
+    return Response(out.getvalue(), mimetype="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"})
 
 
 @bp.route("/hr/pengaturan", methods=["GET", "POST"])
@@ -616,10 +579,8 @@ def settings():
         try:
             services.set_evaluation_cadence(current_user, form.cadence.data)
         except services.PembinaanError as error:
-            db.session.rollback()
-            _attach(form, error)
+            show_on_form(form, error)
         else:
-            db.session.commit()
             flash(_("Pengaturan evaluasi periodik tersimpan."), "success")
             return redirect(url_for("pembinaan.settings"), 303)
     return _render_form("pembinaan/settings.html", form)

@@ -42,7 +42,7 @@ def stem_word(word):
     """Return the Sastrawi stem of one lower-case word (the word itself if nothing is left)."""
     # Sastrawi is ~150 µs a word; a bounded, thread-safe C cache makes repeats ~0.1 µs.
     # (Whoosh's own cachesize= wraps an LFU cache that is not safe across threads, and the
-    # drainer thread analyses while requests do.)
+    # worker's drain threads analyse while others do.)
     if not word.isalpha() or len(word) <= 3:
         return word
     return _stemmer.stem_word(word) or word

@@ -41,8 +41,7 @@ def reindex_command(procs):
 def verify_command(fix, show):
     """Compare the index with the database; exit 1 on drift."""
     from portal.search.backends import IndexUnavailable
-    from portal.search.drainer import drain_outbox, get_state
-    from portal.search.maintenance import enqueue, verify_index
+    from portal.search.maintenance import repair, verify_index
 
     app = current_app._get_current_object()
     try:
@@ -61,11 +60,7 @@ def verify_command(fix, show):
         click.echo("Indeks sesuai dengan basis data.")
         return
     if fix:
-        enqueue(app, report.drifted_keys)
-        drain_outbox(app, timeout=60.0)
-        if report.derived:
-            get_state(app).backend().repair_derived()
-        again = verify_index(app)
+        again = repair(app, report)
         if not again.drift:
             click.echo(f"{len(report.drifted_keys)} dokumen diperbaiki; indeks kini sesuai.")
             return
@@ -75,7 +70,7 @@ def verify_command(fix, show):
 
 @search_cli.command("drain")
 def drain_command():
-    """Apply the pending outbox rows now (the web workers do this on their own)."""
+    """Apply the pending outbox rows now (the job workers do this on their own)."""
     from portal.search.drainer import drain_outbox
 
     applied = drain_outbox(current_app._get_current_object(), timeout=60.0)

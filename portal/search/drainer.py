@@ -1,21 +1,20 @@
 """Applying the outbox to the index: one writer at a time, never inside a web request.
 
-Every process runs one daemon thread (started on its first request). A commit that wrote
-outbox rows wakes the thread of its own process at once; the threads of other processes find
-the rows on their next poll (SEARCH_DRAIN_INTERVAL). Whoever holds the writer lock drains:
-it reads the oldest rows, rebuilds their documents from the database *while holding the lock*
-(so an older text can never overwrite a newer one), writes them, and only then deletes exactly
-the rows it read. A crash in between leaves the rows for the next drain; applying twice is
-harmless. With SEARCH_SYNC (tests, CLI) the drain runs right after the commit instead.
+A commit that wrote outbox rows asks the job queue for a drain (portal/jobs: a worker runs it
+soon after); every worker also drains once a minute, so rows whose request for a drain was
+lost are applied all the same. Whoever holds the writer lock drains: it reads the oldest rows,
+rebuilds their documents from the database *while holding the lock* (so an older text can never
+overwrite a newer one), writes them, and only then deletes exactly the rows it read. A crash in
+between leaves the rows for the next drain; applying twice is harmless. With SEARCH_SYNC (tests,
+CLI) the drain runs right after the commit instead.
 """
 
 import logging
-import os
 import threading
 from contextlib import contextmanager
 
 from flask import current_app
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from portal.extensions import db
@@ -28,18 +27,13 @@ DRAIN_BATCH = 200
 
 
 class SearchState:
-    """Per-app search machinery: backends, the drainer thread, the rebuild thread."""
+    """Per-app search machinery: the registry of sources and one backend per configuration."""
 
     def __init__(self, app, registry):
         self.app = app
         self.registry = registry
         self._backends = {}
         self._lock = threading.Lock()
-        self.wake = threading.Event()
-        self.stop = threading.Event()
-        self.thread = None
-        self.thread_pid = None
-        self.rebuild_thread = None
 
     def backend(self):
         config = self.app.config
@@ -149,93 +143,49 @@ def rebuild_index(app=None, progress=None, procs=None):
 
 
 def request_rebuild(app):
-    """Rebuild a missing or corrupt index: now with SEARCH_SYNC, else once in a background thread."""
-    state = get_state(app)
+    """Rebuild a missing or corrupt index: now with SEARCH_SYNC, else in a worker; True if it is ready now."""
     if app.config["SEARCH_SYNC"]:
         try:
             rebuild_index(app)
         except ReindexRunning:
             return False
         return True
-    with state._lock:
-        if state.rebuild_thread is not None and state.rebuild_thread.is_alive():
-            return False
-        state.rebuild_thread = threading.Thread(target=_rebuild_quietly, args=(app,), name="search-rebuild",
-                                                daemon=True)
-        state.rebuild_thread.start()
+    _ask_worker(app, "search.rebuild")
     return False
 
 
-def _rebuild_quietly(app):
+def _ask_worker(app, name):
     try:
-        count = rebuild_index(app)
-        log.info("search index rebuilt", extra={"documents": count})
+        app.extensions["jobs"].call_soon(name)
+    except Exception:  # the queue is unreachable: the worker's minute drain (or the next search) asks again
+        log.warning("search job not queued", extra={"job": name}, exc_info=True)
+
+
+def rebuild_in_worker():
+    """The worker's job behind request_rebuild: rebuild unless a rebuild is already running."""
+    try:
+        return rebuild_index()
     except ReindexRunning:
         log.info("search index rebuild already running elsewhere")
-    except Exception:
-        log.exception("search index rebuild failed")
+        return None
+
+
+def drain_in_worker():
+    """The worker's drain (after commits, and once a minute): apply what waits, then warm the caches."""
+    app = current_app._get_current_object()
+    backend = get_backend(app)
+    applied = drain_outbox(app, timeout=30.0)
+    if backend.ready():
+        backend.warm()
+    return applied
 
 
 def content_committed(app):
-    """Called after a commit that wrote outbox rows: drain now (SEARCH_SYNC) or wake the drainer."""
+    """Called after a commit that wrote outbox rows: drain now (SEARCH_SYNC) or ask a worker to."""
     if app.config["SEARCH_SYNC"]:
         try:
             drain_outbox(app)
         except Exception:  # the content is committed; the rows stay for the next drain
             log.exception("search drain after commit failed")
         return
-    state = get_state(app)
-    if state.thread is not None and state.thread_pid == os.getpid():
-        state.wake.set()
-
-
-def ensure_drainer(app):
-    """Start this process's drainer thread once (again after a fork), unless switched off."""
-    if app.config["SEARCH_SYNC"] or not app.config["SEARCH_DRAINER"]:
-        return None
-    state = get_state(app)
-    if state.thread is not None and state.thread_pid == os.getpid() and state.thread.is_alive():
-        return state.thread
-    with state._lock:
-        if state.thread is None or state.thread_pid != os.getpid() or not state.thread.is_alive():
-            state.stop.clear()
-            state.thread = threading.Thread(target=_drain_forever, args=(app,), name="search-drainer", daemon=True)
-            state.thread_pid = os.getpid()
-            state.thread.start()
-    return state.thread
-
-
-def stop_drainer(app, timeout=5.0):
-    """Stop this process's drainer thread and wait for it."""
-    state = get_state(app)
-    thread = state.thread
-    state.stop.set()
-    state.wake.set()
-    if thread is not None:
-        thread.join(timeout)
-    state.thread = None
-
-
-def _has_pending(app):
-    with _session(app) as session:
-        return session.scalar(select(exists().where(SearchOutbox.id.isnot(None))))
-
-
-def _drain_forever(app):
-    state = get_state(app)
-    interval = app.config["SEARCH_DRAIN_INTERVAL"]
-    while not state.stop.is_set():
-        try:
-            backend = state.backend()
-            if not backend.ready() or _has_pending(app):
-                # Waiting for the lock is fine here (this is no request): another process may be draining.
-                drain_outbox(app, timeout=interval)
-            # Caches a visitor would otherwise wait for (segment date order, the vocabulary);
-            # cheap when nothing changed.
-            if backend.ready():
-                backend.warm()
-        except Exception:
-            log.exception("search drainer failed; retrying")
-            state.stop.wait(min(5.0, interval * 4))
-        state.wake.wait(interval)
-        state.wake.clear()
+    _ask_worker(app, "search.drain")

@@ -1,12 +1,16 @@
-"""Comparing the index with the database (`flask search verify`) and enqueueing repairs."""
+"""Comparing the index with the database (`flask search verify`, and nightly in a worker) and repairing it."""
 
+import logging
 from dataclasses import dataclass, field
 
+from flask import current_app
 from sqlalchemy import insert, select
 
 from portal.db import utcnow
-from portal.search.drainer import get_state, session_factory
+from portal.search.drainer import drain_outbox, get_state, session_factory
 from portal.search.models import SearchOutbox
+
+log = logging.getLogger("portal.search")
 
 
 @dataclass
@@ -53,3 +57,28 @@ def enqueue(app, keys):
         now = utcnow()
         session.execute(insert(SearchOutbox), [{"doc_key": key, "op": "upsert", "created_at": now} for key in keys])
         session.commit()
+
+
+def repair(app, report):
+    """Bring drifted documents and derived counts back in line with the database; return the report after."""
+    enqueue(app, report.drifted_keys)
+    drain_outbox(app, timeout=60.0)
+    if report.derived:
+        get_state(app).backend().repair_derived()
+    return verify_index(app)
+
+
+def verify_and_repair():
+    """The nightly check: compare, repair what drifted, log both; return how many documents drifted."""
+    app = current_app._get_current_object()
+    report = verify_index(app)
+    if not report.drift:
+        return 0
+    log.warning("search index drifted from the database; repairing",
+                extra={"missing": len(report.missing), "extra": len(report.extra), "changed": len(report.changed),
+                       "derived": report.derived})
+    after = repair(app, report)
+    if after.drift:
+        log.error("search index still drifts after repair; run `flask search reindex`",
+                  extra={"drifted": len(after.drifted_keys)})
+    return len(report.drifted_keys)

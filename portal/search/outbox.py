@@ -149,6 +149,8 @@ def _before_bulk_statement(state):
 
 
 def _after_commit(session):
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT released: the rows are committed only with the outer transaction
     if not session.info.pop(_INFO_WROTE, False) or not has_app_context():
         return
     from portal.search.drainer import content_committed
@@ -157,5 +159,7 @@ def _after_commit(session):
 
 
 def _after_rollback(session):
+    if session.in_nested_transaction():
+        return  # only a SAVEPOINT rolled back: rows written outside it still stand
     session.info.pop(_INFO_WROTE, None)
     session.info.pop(_INFO_PENDING_DELETES, None)

@@ -5,11 +5,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.converters import parse_int
-from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.organisation.queries import list_services, list_units
 from portal.periods import MAX_YEAR, MIN_YEAR
 from portal.permissions import can_manage_calendar, require
+from portal.unit_of_work import refuse_changes
 from portal.workdays import bp, queries, services
 from portal.workdays.forms import DeadlinePolicyForm, HolidayForm
 from portal.workdays.models import HOLIDAY_KINDS
@@ -29,7 +29,6 @@ def holidays():
         except services.HolidayExists:
             form.day.errors.append(_("Tanggal ini sudah tercatat sebagai hari libur."))
         else:
-            db.session.commit()
             flash(_("Hari libur %(name)s ditambahkan.", name=holiday.name), "success")
             return redirect(url_for("workdays.holidays"), 303)
     # An unreadable year, or one no calendar of ours covers, lists every holiday (as no filter).
@@ -44,7 +43,6 @@ def delete_holiday(holiday_id):
     if not EmptyForm().validate_on_submit():
         abort(400)
     services.delete_holiday(current_user, holiday)
-    db.session.commit()
     flash(_("Hari libur dihapus."), "success")
     return redirect(url_for("workdays.holidays"), 303)
 
@@ -65,10 +63,9 @@ def deadline_policies():
         except services.ServiceNotOfUnit:
             form.service.errors.append(_("Layanan itu bukan milik perangkat daerah yang dipilih."))
         except services.PolicyChangedConcurrently:
-            db.session.rollback()
+            refuse_changes()  # its flush failed: the error page needs a usable session
             abort(409)
         else:
-            db.session.commit()
             flash(_("Tenggat disimpan."), "success")
             return redirect(url_for("workdays.deadline_policies"), 303)
     return render_template("workdays/deadlines.html", form=form, policies=queries.list_deadline_policies(),

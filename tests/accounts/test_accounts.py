@@ -244,7 +244,8 @@ def test_profile_update_is_saved_and_audited(client, db, make_user, login):
     response = client.post("/akun/profil", data={"name": "Sari Wulandari", "handle": "@Sari_W", "locale": "en"})
     assert response.status_code == 302
     db.session.refresh(user)
-    assert (user.name, user.handle, user.locale, user.email_notifications) == ("Sari Wulandari", "sari_w", "en", False)
+    # The e-mail switch is not on the profile form (notifications.settings): saving leaves it on.
+    assert (user.name, user.handle, user.locale, user.email_notifications) == ("Sari Wulandari", "sari_w", "en", True)
     assert user.public_name == "@sari_w"
     entry = db.session.scalar(select(AuditEntry).filter_by(action="account.update_profile"))
     assert entry.before["name"] == "Sari" and entry.after["name"] == "Sari Wulandari"

@@ -79,6 +79,8 @@ RULES = {
     "notifications.index": {"GET": SIGNED_IN},
     "notifications.read_all": {"POST": SIGNED_IN_POSTS},
     "notifications.open_notification": {"POST": posts("warga", others=404)},  # someone else's: not found
+    "notifications.settings": {"GET": SIGNED_IN, "POST": SIGNED_IN_POSTS},
+    "notifications.unsubscribe": {"GET": same(404), "POST": same(404)},  # the signed token decides; the world's is bad
 
     # Administration (BKPSDM).
     "admin.dashboard": {"GET": ADMIN},
@@ -99,6 +101,10 @@ RULES = {
     "admin.asn_edit": {"GET": ADMIN, "POST": ADMIN_POSTS},
     "admin.asn_import": {"GET": ADMIN, "POST": ADMIN_POSTS},
     "admin.asn_import_confirm": {"POST": ADMIN_POSTS},
+    "jobs.index": {"GET": ADMIN},
+    "jobs.retry": {"POST": ADMIN_POSTS},
+    "jobs.retry_all": {"POST": ADMIN_POSTS},
+    "jobs.discard": {"POST": ADMIN_POSTS},
     "workdays.holidays": {"GET": ADMIN, "POST": ADMIN_POSTS},
     "workdays.delete_holiday": {"POST": ADMIN_POSTS},
     "workdays.deadline_policies": {"GET": ADMIN, "POST": ADMIN_POSTS},
@@ -242,6 +248,8 @@ ARGUMENTS = {
     "forum.rate": {"post_id": "official_post_id"},
     "forum.delete_post": {"post_id": "own_post_id"},
     "api.service_ikm": {"slug": "service_slug"},
+    "pembinaan.goal_status": {"goal_id": "running_goal_id"},  # a goal the ASN agreed to: its status may move
+    "jobs.discard": {"job_id": "discarded_job_id"},
     "konsultasi.question_approve": {"question_id": "pending_question_id"},
     "konsultasi.question_reject": {"question_id": "pending_question_id"},
     "konsultasi.report": {"consultation_id": "closed_consultation_id"},
@@ -250,7 +258,7 @@ ARGUMENTS = {
 
 # POSTs that change the world for the rest of the run, in the order they run, after all the others.
 RUN_LAST = ("forum.delete_post", "konsultasi.section_delete", "konsultasi.speaker_remove", "konsultasi.cancel",
-            "konsultasi.transition", "pembinaan.delete_training", "admin.service_delete", "admin.unit_delete",
+            "konsultasi.transition", "pembinaan.delete_training", "jobs.discard", "jobs.retry_all", "admin.service_delete", "admin.unit_delete",
             "workdays.delete_holiday", "accounts.delete_account", "accounts.sign_out_everywhere", "accounts.logout")
 ENDS_THE_SESSION = {"accounts.delete_account", "accounts.sign_out_everywhere", "accounts.logout"}
 

@@ -45,30 +45,31 @@ def test_api_needs_no_csrf_token(app, client, world):
 
 
 @pytest.mark.parametrize(
-    ("body", "status", "fragment"),
+    ("body", "status", "field", "fragment"),
     [
-        ("not json", 400, "JSON"),
-        ([1, 2], 400, "JSON"),
-        (payload(title=""), 422, "title"),
-        (payload(type="pujian"), 422, "keluhan, saran, atau apresiasi"),
-        (payload(title="x" * 201), 422, "title"),
-        (payload(body=123), 422, "body"),
-        (payload(public="ya"), 422, "public"),
-        (payload(unit="dinas-tidak-ada"), 404, "tidak ditemukan"),
-        (payload(service="layanan-tidak-ada"), 404, "tidak ditemukan"),
-        (payload(skm={**SURVEY, "u3": 5}), 422, "antara 1 dan 4"),
-        (payload(skm={**SURVEY, "u3": 0}), 422, "antara 1 dan 4"),
-        (payload(skm={"u1": None, "u2": None}), 422, "Survei kosong"),
-        (payload(skm={}), 422, "Survei kosong"),
-        (payload(skm={**SURVEY, "u10": 3}), 422, "u10"),
-        (payload(skm={**SURVEY, "u1": "4"}), 422, "bilangan bulat"),
-        (payload(skm={**SURVEY, "u1": True}), 422, "bilangan bulat"),
-        (payload(skm=[3] * 9), 422, "skm"),
-        (payload(contact="budi"), 422, "contact"),
-        (payload(contact={"email": "bukan email"}), 422, "email"),
+        ("not json", 400, None, "JSON"),
+        ([1, 2], 400, None, "JSON"),
+        # Value rules come from the web form (FeedbackSubmitForm), so its messages; `field` names the JSON key.
+        (payload(title=""), 422, "title", "Wajib diisi"),
+        (payload(type="pujian"), 422, "type", "keluhan, saran, atau apresiasi"),
+        (payload(title="x" * 201), 422, "title", "5–200 karakter"),
+        (payload(body=123), 422, "body", "body"),
+        (payload(public="ya"), 422, "public", "public"),
+        (payload(unit="dinas-tidak-ada"), 404, None, "tidak ditemukan"),
+        (payload(service="layanan-tidak-ada"), 404, None, "tidak ditemukan"),
+        (payload(skm={**SURVEY, "u3": 5}), 422, "skm", "antara 1 dan 4"),
+        (payload(skm={**SURVEY, "u3": 0}), 422, "skm", "antara 1 dan 4"),
+        (payload(skm={"u1": None, "u2": None}), 422, "skm", "Survei kosong"),
+        (payload(skm={}), 422, "skm", "Survei kosong"),
+        (payload(skm={**SURVEY, "u10": 3}), 422, "skm", "u10"),
+        (payload(skm={**SURVEY, "u1": "4"}), 422, "skm", "bilangan bulat"),
+        (payload(skm={**SURVEY, "u1": True}), 422, "skm", "bilangan bulat"),
+        (payload(skm=[3] * 9), 422, "skm", "skm"),
+        (payload(contact="budi"), 422, "contact", "contact"),
+        (payload(contact={"email": "bukan email"}), 422, "contact.email", "email"),
     ],
 )
-def test_create_feedback_errors_are_clear_json(client, world, db, body, status, fragment):
+def test_create_feedback_errors_are_clear_json(client, world, db, body, status, field, fragment):
     if isinstance(body, str):
         response = client.post("/api/v1/feedback", data=body, content_type="application/json")
     else:
@@ -76,6 +77,7 @@ def test_create_feedback_errors_are_clear_json(client, world, db, body, status, 
     assert response.status_code == status
     error = response.get_json()
     assert set(error) >= {"error", "message"} and fragment in error["message"]
+    assert error.get("field") == field
     assert db.session.scalar(select(func.count(Feedback.id))) == 0
 
 

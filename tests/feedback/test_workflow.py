@@ -208,3 +208,173 @@ def test_default_photo_limit_is_five_megabytes(submit, db):
         services.store_attachment(feedback, big)
     ok = FileStorage(io.BytesIO(b"\xff\xd8\xff" + b"\x00" * 1000), filename="kecil.jpg")
     assert services.store_attachment(feedback, ok).content_type == "image/jpeg"
+
+
+# -- The workflow table (portal/feedback/workflow.py): services and predicates both read it ------
+
+# Who may take each action, written out here independently of the code under test.
+WHO = {
+    "verify": {"moderator", "atasan", "asn", "colleague"},
+    "reject": {"moderator", "atasan", "asn", "colleague"},
+    "assign": {"moderator", "atasan"},
+    "take": {"atasan", "asn", "colleague"},  # any ASN of the unit, while nobody holds the item
+    "answer": {"asn"},  # the assigned ASN (go_to assigns world.asn)
+    "rate": {"owner"},
+    "confirm": {"owner"},
+    "reopen": {"owner"},
+}
+FROM = {
+    "verify": {"diterima"}, "reject": {"diterima", "diverifikasi"}, "assign": {"diverifikasi", "diproses"},
+    "take": {"diverifikasi", "diproses"}, "answer": {"diproses"}, "rate": {"ditindaklanjuti", "selesai"},
+    "confirm": {"ditindaklanjuti"}, "reopen": {"ditindaklanjuti", "selesai"},
+}
+
+
+def test_the_table_is_the_documented_workflow():
+    from portal.feedback import workflow
+
+    assert {name: set(action.sources) for name, action in workflow.ACTIONS.items() if name != "auto_close"} == FROM
+    assert services.TRANSITIONS == workflow.TRANSITIONS == {
+        ("diterima", "diverifikasi"), ("diterima", "ditolak"), ("diverifikasi", "ditolak"), ("diverifikasi", "diproses"),
+        ("diproses", "diproses"), ("diproses", "ditindaklanjuti"), ("ditindaklanjuti", "selesai"),
+        ("ditindaklanjuti", "diproses"), ("selesai", "diproses"),
+    }
+
+
+def _run(action, feedback, world):
+    if action == "verify":
+        services.verify_feedback(world.asn.user, feedback)
+    elif action == "reject":
+        services.reject_feedback(world.asn.user, feedback, "Bukan kewenangan Pemerintah Kota.")
+    elif action == "assign":
+        services.assign_feedback(world.atasan.user, feedback, world.colleague)
+    elif action == "take":
+        feedback.assigned_asn_id, feedback.assigned_asn = None, None  # the state alone decides here
+        services.take_feedback(world.colleague, feedback)
+    elif action == "answer":
+        feedback.assigned_asn_id = world.asn.id
+        services.answer_feedback(world.asn, feedback, "Kami sudah menambah loket pendaftaran.")
+    elif action == "rate":
+        services.rate_feedback_answer(feedback, 4)
+    elif action == "confirm":
+        services.confirm_feedback(feedback)
+    elif action == "reopen":
+        services.reopen_feedback(feedback, "Antrean masih panjang.")
+
+
+@pytest.mark.parametrize("start", ALL)
+@pytest.mark.parametrize("action", list(FROM))
+def test_each_action_works_exactly_from_the_statuses_of_the_table(submit, world, db, start, action):
+    from portal.feedback import workflow
+
+    feedback, _ = submit()
+    go_to(start, feedback, world)
+    db.session.flush()
+    steps = len(feedback.history)
+    if start in FROM[action]:
+        _run(action, feedback, world)
+        assert feedback.status == (workflow.ACTIONS[action].target or start)
+    else:
+        with pytest.raises(services.FeedbackError):
+            _run(action, feedback, world)
+        assert feedback.status == start and len(feedback.history) == steps
+
+
+@pytest.mark.parametrize("start", ALL)
+def test_auto_close_takes_only_answered_items(app, submit, world, db, start):
+    feedback, _ = submit()
+    go_to(start, feedback, world)
+    feedback.answered_at = datetime(2026, 1, 5, tzinfo=timezone.utc)
+    db.session.flush()
+    services.auto_close_answered(now=datetime(2026, 3, 2, tzinfo=timezone.utc))
+    assert feedback.status == ("selesai" if start == "ditindaklanjuti" else start)
+
+
+def _people(world, feedback, secret):
+    from flask_login import AnonymousUserMixin
+
+    from portal.feedback.visibility import feedback_view
+
+    anonymous = AnonymousUserMixin()
+    return {
+        "moderator": world.moderator, "atasan": world.atasan.user, "asn": world.asn.user,
+        "colleague": world.colleague.user, "outsider": world.outsider.user, "citizen": world.citizen,
+        "anonymous": anonymous,
+        # The resident: only the private key (or being the signed-in submitter) makes the owner.
+        "owner": feedback_view(anonymous, feedback, secret), "stranger": feedback_view(world.citizen, feedback, "salah"),
+    }
+
+
+PREDICATES = {
+    "verify": "can_verify_feedback", "reject": "can_reject_feedback", "assign": "can_assign_feedback",
+    "take": "can_take_feedback", "answer": "can_answer_feedback", "rate": "can_rate_feedback",
+    "confirm": "can_confirm_feedback", "reopen": "can_reopen_feedback",
+}
+
+
+@pytest.mark.parametrize("start", ALL)
+def test_predicates_agree_with_the_table_for_every_status_and_role(app, submit, world, db, start):
+    from portal import permissions
+
+    feedback, secret = submit()
+    go_to(start, feedback, world)
+    db.session.flush()
+    with app.test_request_context():
+        people = _people(world, feedback, secret)
+        for action, name in PREDICATES.items():
+            predicate = getattr(permissions, name)
+            allowed = {role for role, person in people.items() if predicate(person, feedback)}
+            expected = WHO[action] if start in FROM[action] else set()
+            if action == "take" and feedback.assigned_asn_id is not None:
+                expected = set()  # someone already holds it
+            assert allowed == expected, (action, start)
+
+
+def test_reopen_is_offered_once(app, submit, world, db):
+    from portal import permissions
+
+    feedback, secret = submit()
+    go_to("ditindaklanjuti", feedback, world)
+    services.reopen_feedback(feedback, "Antrean masih panjang.")
+    services.answer_feedback(world.asn, feedback, "Loket ketiga dibuka mulai besok pagi.")
+    with app.test_request_context():
+        owner = _people(world, feedback, secret)["owner"]
+        assert permissions.can_confirm_feedback(owner, feedback) and not permissions.can_reopen_feedback(owner, feedback)
+    with pytest.raises(services.FeedbackError):
+        services.reopen_feedback(feedback, "Sekali lagi.")
+
+
+# -- The manage and tracking pages offer exactly what the predicates allow ------------------------
+
+STAFF_BUTTONS = {"verify": "/verifikasi", "reject": "/tolak", "assign": "/tugaskan", "take": "/ambil", "answer": "/jawab"}
+
+
+@pytest.mark.parametrize("start", ["diterima", "diverifikasi", "diproses", "ditindaklanjuti", "ditolak"])
+@pytest.mark.parametrize("role", ["moderator", "atasan", "asn", "colleague"])
+def test_manage_page_shows_exactly_the_allowed_buttons(client, login, submit, world, db, start, role):
+    feedback, _ = submit()
+    go_to(start, feedback, world)
+    db.session.commit()
+    login({"moderator": world.moderator, "atasan": world.atasan.user, "asn": world.asn.user,
+           "colleague": world.colleague.user}[role])
+    html = client.get(f"/masukan/{feedback.tracking_number}/kelola").get_data(as_text=True)
+    shown = {action for action, path in STAFF_BUTTONS.items()
+             if f'action="/masukan/{feedback.tracking_number}{path}"' in html}
+    expected = {action for action in STAFF_BUTTONS if start in FROM[action] and role in WHO[action]}
+    if feedback.assigned_asn_id is not None:
+        expected.discard("take")
+    assert shown == expected
+
+
+@pytest.mark.parametrize("start", ["diproses", "ditindaklanjuti", "selesai"])
+def test_tracking_page_offers_the_resident_exactly_the_allowed_steps(client, submit, world, db, start):
+    feedback, secret = submit()
+    go_to(start, feedback, world)
+    db.session.commit()
+    number = feedback.tracking_number
+    html = client.get(f"/lacak/{number}?kunci={secret}").get_data(as_text=True)
+    shown = {step for step, path in {"rate": "/nilai", "confirm": "/konfirmasi", "reopen": "/buka-kembali"}.items()
+             if f'action="/lacak/{number}{path}"' in html}
+    assert shown == {step for step in ("rate", "confirm", "reopen") if start in FROM[step]}
+    # Without the key nobody is offered the resident's steps.
+    assert "/nilai" not in client.get(f"/lacak/{number}").get_data(as_text=True)

@@ -91,9 +91,11 @@ def test_author_accepts_an_answer_and_the_thread_is_done(client, login, db, thre
 
 def test_the_opening_post_cannot_be_the_accepted_answer(client, login, thread, resident):
     login(resident)
-    response = client.post(f"/forum/p/{thread.posts[0].id}/terima")
-    assert response.status_code == 422
-    assert "Hanya balasan yang tampil" in response.get_data(as_text=True)
+    # can_accept_answer(user, post) refuses the opening post: no button, and the POST is forbidden.
+    assert "/terima" not in client.get(f"/forum/t/{thread.id}").get_data(as_text=True)
+    assert client.post(f"/forum/p/{thread.posts[0].id}/terima").status_code == 403
+    with pytest.raises(services.InvalidInput, match="Hanya balasan yang tampil"):
+        services.accept_answer(resident, thread.posts[0])
 
 
 def test_author_rates_the_official_answer_and_can_change_the_rating(client, login, db, thread, resident, officer,

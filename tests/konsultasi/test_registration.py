@@ -113,6 +113,8 @@ def test_waiting_list_mail_has_no_calendar(db, world, make_user, make_consultati
     consultation = make_consultation(phase="diumumkan", capacity=1)
     services.register_for_consultation(make_user(), consultation)
     services.register_for_consultation(world.citizen, consultation)
+    assert mailbox == []  # mails leave only once the seats are committed
+    db.session.commit()
     assert mailbox[-1].attachments == []
     assert "daftar tunggu nomor 1" in mailbox[-1].body
 

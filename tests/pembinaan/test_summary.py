@@ -1,9 +1,16 @@
 """`flask --app portal pembinaan summary --period …`: stored once per ASN and period, mailed once."""
 
+from datetime import timedelta
+
+import pytest
 from sqlalchemy import func, select
 
+from portal.db import utcnow
+from portal.jobs.models import DONE, PENDING, Job
+from portal.jobs.runner import run_job
 from portal.pembinaan.models import PeriodSummary
 from tests.pembinaan.conftest import at
+from tests.smtp_sink import SmtpSink, free_port
 
 
 def run(app, *args):
@@ -40,21 +47,28 @@ def test_a_new_asn_gets_a_summary_on_the_next_run(app, db, org, make_asn, mailbo
     assert "1 ringkasan baru disimpan, 1 dikirim" in result.output
 
 
-def test_mail_that_failed_is_sent_on_the_next_run_without_storing_twice(app, db, org, monkeypatch, mailbox):
-    from portal.pembinaan import services
+SMTP_PORT = free_port()
 
-    real = services.send_mail
 
-    def broken(*args, **kwargs):
-        raise OSError("SMTP tidak dapat dihubungi")
-
-    monkeypatch.setattr(services, "send_mail", broken)
+@pytest.mark.app_config(MAIL_SERVER="127.0.0.1", MAIL_PORT=SMTP_PORT, MAIL_SUPPRESS_SEND=False)
+def test_mail_that_failed_is_retried_by_its_job_and_a_rerun_stores_and_queues_nothing_twice(app, db, org):
     result = run(app, "--period", "2026-Q3")
-    assert result.exit_code == 0 and "5 gagal dikirim" in result.output
+    assert result.exit_code == 0 and "5 ringkasan baru disimpan, 5 dikirim" in result.output
+    waiting = db.session.scalars(select(Job).where(Job.kind == "mail")).all()
+    # Each ASN, and the atasan of each ASN who has one.
+    assert len(waiting) == 8 and {(job.status, job.attempts) for job in waiting} == {(PENDING, 1)}
+    again = run(app, "--period", "2026-Q3")
+    assert "0 ringkasan baru disimpan, 0 dikirim" in again.output
+    assert db.session.scalar(select(func.count(Job.id))) == 8
     assert db.session.scalar(select(func.count(PeriodSummary.id))) == 5
-    monkeypatch.setattr(services, "send_mail", real)
-    result = run(app, "--period", "2026-Q3")
-    assert "0 ringkasan baru disimpan, 5 dikirim" in result.output
+
+    sink = SmtpSink(SMTP_PORT).start()  # the server is back
+    try:
+        for job in waiting:
+            assert run_job(job.id, now=utcnow() + timedelta(minutes=1)) == DONE
+    finally:
+        sink.stop()
+    assert len(sink.messages) == 8 and len({m["Message-ID"] for m in sink.messages}) == 8
 
 
 def test_a_bad_period_is_refused_in_indonesian(app, db, org):

@@ -97,6 +97,23 @@ def test_the_atasan_proposes_a_goal_and_the_asn_acknowledges_it(client, login, o
     db.session.refresh(goal)
     assert goal.status == "selesai"
     assert actions(db) == ["pembinaan.goal.propose", "pembinaan.goal.acknowledge", "pembinaan.goal.status"]
+    # A finished plan stays finished: no form on the page, and a POST (a stale page) is refused.
+    again = client.post(f"/pembinaan/rencana/{goal.id}/status", data={f"rencana-{goal.id}-status": "berjalan"})
+    assert again.status_code == 403
+    db.session.refresh(goal)
+    assert goal.status == "selesai"
+
+
+def test_a_goal_not_acknowledged_or_closed_cannot_change_status_in_the_service(db, org):
+    from portal.pembinaan import services
+
+    goal = services.propose_goal(org.atasan.user, org.asn, goal="Pelatihan", actions="Ikut", owner="Rina",
+                                 due_on=wib_date(utcnow()) + timedelta(days=30))
+    with pytest.raises(services.AlreadyDone, match="belum disetujui"):
+        services.set_goal_status(org.atasan.user, goal, "selesai")
+    goal.acknowledged_at, goal.status = utcnow(), "dibatalkan"
+    with pytest.raises(services.AlreadyDone, match="sudah selesai atau dibatalkan"):
+        services.set_goal_status(org.atasan.user, goal, "berjalan")
 
 
 def test_a_goal_due_in_the_past_is_refused(client, login, org):

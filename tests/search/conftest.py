@@ -23,6 +23,12 @@ POSTGRES = pytest.param("postgres", marks=pytest.mark.skipif(
 BACKENDS = ["whoosh", POSTGRES]
 
 
+def without_worker(app):
+    """As in production with no worker running yet: commits ask for a drain that nobody carries out."""
+    app.config["SEARCH_SYNC"] = False
+    app.extensions["jobs"].huey.immediate = False  # the queue keeps what it is given (a file under instance/)
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request, app):
     """The search backend name; the app drains the outbox synchronously after each commit."""

@@ -14,10 +14,10 @@ from forum.models import Post, Thread
 from portal.search import drainer
 from portal.search.models import SearchOutbox
 from portal.search.service import search
+from tests.search.conftest import without_worker
 
 pytestmark = pytest.mark.usefixtures("backend")
 
-HANG_GUARD = 60  # seconds: only a broken drainer ever waits this long
 
 
 def outbox(db):
@@ -25,7 +25,7 @@ def outbox(db):
 
 
 def test_the_outbox_row_is_written_in_the_same_transaction(app, db, world):
-    app.config["SEARCH_SYNC"] = False
+    without_worker(app)
     thread = forum_services.open_thread(world.resident, world.kesehatan, title="Parkir liar di RSUD",
                                         body="Juru parkir tanpa karcis.", notify=False)
     db.session.flush()
@@ -45,7 +45,7 @@ def test_the_outbox_row_is_written_in_the_same_transaction(app, db, world):
 
 def test_changes_that_do_not_touch_the_document_write_no_outbox_row(app, db, world, make_thread):
     thread = make_thread(title="Lampu merah mati", body="Di perempatan.")
-    app.config["SEARCH_SYNC"] = False
+    without_worker(app)
     forum_services.pin_thread(world.moderator, thread)
     forum_services.toggle_vote(world.neighbour, thread.posts[0])
     db.session.commit()
@@ -74,7 +74,7 @@ def test_bulk_statements_through_the_session_reach_the_outbox(app, db, world, ma
 
 def test_bulk_statements_on_unwatched_columns_write_no_outbox_row(app, db, make_thread):
     thread = make_thread(title="Sinyal lampu lalu lintas", body="Mati total.")
-    app.config["SEARCH_SYNC"] = False
+    without_worker(app)
     db.session.execute(update(Thread).where(Thread.id == thread.id).values(reply_count=Thread.reply_count + 1))
     db.session.commit()
     assert outbox(db) == []
@@ -91,35 +91,26 @@ def test_a_new_thread_through_the_web_form_is_searchable_after_the_request(clien
     assert client.get("/cari?q=ambulans").status_code == 200
 
 
-def test_the_background_drainer_applies_a_commit_it_is_woken_for(app, db, client, world, monkeypatch):
-    # The poll interval is far longer than the test: only the wake-up the commit sends can drain it.
-    app.config.update(SEARCH_SYNC=False, SEARCH_DRAINER=True, SEARCH_DRAIN_INTERVAL=3600)
-    applied = threading.Event()
-    real_drain = drainer._drain
-
-    def observed_drain(*args, **kwargs):
-        count = real_drain(*args, **kwargs)
-        if count:
-            applied.set()
-        return count
-
-    monkeypatch.setattr(drainer, "_drain", observed_drain)
-    client.get("/")  # the first request starts this process's drainer
-    try:
-        assert drainer.get_state(app).thread.is_alive()
-        forum_services.open_thread(world.resident, world.kesehatan, title="Halte rusak di Jalan Ahmad Yani",
-                                   body="Atapnya bocor.", notify=False)
-        db.session.commit()
-        # A guard against a hang, not a latency check (bench/search_freshness.py measures that).
-        assert applied.wait(HANG_GUARD), "the drainer was not woken by the commit"
-        assert search("halte").total == 1
-        assert outbox(db) == []
-    finally:
-        drainer.stop_drainer(app)
+def test_a_commit_asks_a_worker_to_drain_and_no_web_process_runs_a_drainer(app, db, client, world, monkeypatch):
+    # SEARCH_SYNC off, as in production; the test's queue runs each job right away (JOBS_IMMEDIATE),
+    # standing in for a worker process (tests/jobs/test_worker.py runs real ones).
+    app.config["SEARCH_SYNC"] = False
+    queue = app.extensions["jobs"]
+    asked = []
+    real_call_soon = queue.call_soon
+    monkeypatch.setattr(queue, "call_soon", lambda name: (asked.append(name), real_call_soon(name)))
+    client.get("/")
+    forum_services.open_thread(world.resident, world.kesehatan, title="Halte rusak di Jalan Ahmad Yani",
+                               body="Atapnya bocor.", notify=False)
+    db.session.commit()
+    assert asked == ["search.drain"]
+    assert search("halte").total == 1
+    assert outbox(db) == []
+    assert not [thread for thread in threading.enumerate() if thread.name.startswith("search-")]
 
 
 def test_no_request_waits_for_a_busy_index_writer(app, db, engine, client, login, world, monkeypatch):
-    app.config["SEARCH_SYNC"] = False
+    without_worker(app)
     login(world.resident)
     asked_for_the_lock = []
     real_writer_lock = engine.writer_lock

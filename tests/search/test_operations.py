@@ -15,7 +15,7 @@ from portal.search.backends.whoosh_backend import BUILD_LOCK, CURRENT, FileLock
 from portal.search.maintenance import verify_index
 from portal.search.models import SearchDocument, SearchDocumentText, SearchOutbox
 from portal.search.service import search
-from tests.search.conftest import POSTGRES
+from tests.search.conftest import POSTGRES, without_worker
 
 pytestmark = pytest.mark.usefixtures("backend")
 whoosh_only = pytest.mark.parametrize("backend", ["whoosh"], indirect=True)
@@ -68,7 +68,7 @@ def test_verify_counts_missing_and_extra_documents(app, db, engine, content):
 
 
 def test_pending_outbox_rows_are_not_drift(app, db, content):
-    app.config["SEARCH_SYNC"] = False
+    without_worker(app)
     content[1].title = "Sampah dan banjir"
     db.session.commit()
     report = verify_index(app)
@@ -190,17 +190,21 @@ def test_a_missing_index_is_rebuilt(app, client, engine, content):
 
 
 @whoosh_only
-def test_without_sync_a_broken_index_answers_with_a_message_and_rebuilds_in_the_background(app, engine, content):
-    app.config["SEARCH_SYNC"] = False
+def test_without_sync_a_broken_index_answers_with_a_message_and_a_worker_rebuilds_it(app, engine, content):
+    without_worker(app)
     os.unlink(os.path.join(engine.root, CURRENT))
     result = search("sampah")
     assert result.items == [] and any("sedang disiapkan" in m for m in result.messages)
-    drainer.get_state(app).rebuild_thread.join(10)
+    # What a worker does next: take the queued job and run it.
+    huey = app.extensions["jobs"].huey
+    queued = huey.dequeue()
+    assert (queued.name, queued.args) == ("portal.call", ("search.rebuild",))
+    huey.execute(queued)
     assert search("sampah").total == 3
 
 
 def test_healthz_reports_search_and_the_outbox_lag(app, db, client, content):
-    app.config["SEARCH_SYNC"] = False
+    without_worker(app)
     content[0].title = "Sampah sudah diangkut"
     db.session.commit()
     check = client.get("/healthz").get_json()["checks"]["search"]
@@ -211,7 +215,7 @@ def test_healthz_reports_search_and_the_outbox_lag(app, db, client, content):
 
 
 def test_drain_command(app, db, content):
-    app.config["SEARCH_SYNC"] = False
+    without_worker(app)
     content[0].title = "Sampah plastik di sungai"
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["search", "drain"])

@@ -9,6 +9,7 @@ from portal.feedback.models import Feedback
 from portal.search import drainer
 from portal.search.documents import doc_key
 from portal.search.service import search
+from tests.search.conftest import without_worker
 
 pytestmark = pytest.mark.usefixtures("backend")
 
@@ -106,7 +107,7 @@ def test_only_approved_questions_and_visible_comments_of_a_consultation(db, worl
 
 def test_results_are_checked_against_the_database_even_if_the_index_lags(app, db, make_feedback, find):
     feedback = make_feedback(title="Retribusi pasar naik", body="Pedagang keberatan.")
-    app.config["SEARCH_SYNC"] = False  # nothing drains: the index still holds the public version
+    without_worker(app)  # nothing drains: the index still holds the public version
     db.session.execute(update(Feedback).where(Feedback.id == feedback.id).values(is_public=False))
     db.session.commit()
     assert search("retribusi").items == []

@@ -92,7 +92,7 @@ class Backend:
         raise NotImplementedError
 
     def warm(self):
-        """Prepare caches ahead of the first query (called by the drainer thread when it starts)."""
+        """Prepare caches ahead of the first query (called by the worker after each drain)."""
 
     def derived_drift(self):
         """Return {what: rows} for derived data (kept counts) that disagrees with the documents."""
