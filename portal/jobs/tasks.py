@@ -8,6 +8,7 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.jobs.models import PeriodicRun
 from portal.jobs.runner import run_job
+from portal.unit_of_work import unit_of_work
 from portal.web import site_context
 
 log = logging.getLogger("portal.jobs")
@@ -23,14 +24,8 @@ def job_runner(app):
 
 def caller(app, queue):
     def call_registered(name):
-        with app.app_context(), site_context(app):
-            try:
-                queue.tasks[name]()
-                db.session.commit()
-            except Exception:
-                db.session.rollback()
-                log.exception("job failed", extra={"job": name})
-                raise
+        with app.app_context(), site_context(app), unit_of_work():
+            queue.tasks[name]()
 
     return call_registered
 
