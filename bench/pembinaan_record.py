@@ -1,14 +1,18 @@
-"""Server time of the development record page for an ASN with 5,000 response events (issue 7).
+"""Server time of the development record page for an ASN with 100 and 10,000 own response events (issues 7, 14).
 
-    .venv/bin/python bench/pembinaan_record.py [--events 5000] [--repeats 60] [--period 2026]
+    .venv/bin/python bench/pembinaan_record.py [--events 100,10000] [--others 0] [--repeats 40] [--period 2026]
 
-Builds a temporary SQLite database (schema by db.create_all) with one unit, a head of unit, an
-atasan and the ASN; gives the ASN `--events` response events over two years (a third rated, some
-late, some second answers), 60 assignments (a few overdue), 12 trainings, 8 quarterly evaluations,
-work targets with progress and a development plan. Then renders /pembinaan/asn/<id> through the
-Flask test client: as the ASN (no audit entry) and as the atasan (one audit entry and a commit per
-view). Prints median, p95 and max server time and the SQL statements per request, and the time of
-the aggregate queries alone. Removes the temporary folder at the end.
+For each event count, builds a temporary SQLite database (schema by db.create_all) with one unit,
+a head of unit, an atasan and the ASN; gives the ASN that many response events over two years (a
+third rated, some late, some second answers), 60 assignments (a few overdue), 12 trainings, 8
+quarterly evaluations, work targets with progress and a development plan. The events are bulk
+inserted, so the kept figures are then built once with `rebuild_response_stats` (what
+`flask pembinaan rebuild-stats` does after a bulk import). Then renders /pembinaan/asn/<id>
+through the Flask test client: as the ASN (no audit entry) and as the atasan (one audit entry and a
+commit per view). `--others N` adds N events of 200 other ASNs (the city around the record) and
+prints how long the rebuild of every kept figure took. Prints median, p95 and max server time and the SQL statements per request, and
+the time of the figures alone: computed live from the events (`response_stats`, the reference)
+and read from the kept rows (`kept_response_stats`). Removes the temporary folders at the end.
 """
 
 import argparse
@@ -30,6 +34,7 @@ def build(db, events):
 
     from portal.accounts.models import User, UserRole
     from portal.accounts.passwords import hash_password
+    from portal.accounts.sessions import start_session
     from portal.organisation.models import AsnProfile, Unit
     from portal.pembinaan.models import DevelopmentGoal, Evaluation, ProgressUpdate, Training, WorkIndicator, WorkTarget
     from portal.pembinaan.predicate import PREDICATE_MATRIX
@@ -104,34 +109,66 @@ def build(db, events):
         db.session.add(DevelopmentGoal(asn_id=asn.id, goal=f"Tujuan {n}", actions="Langkah", owner="ASN",
                                        due_on=now.date() + timedelta(days=30), status="berjalan",
                                        acknowledged_at=now))
+    # Server-side sessions: the test client signs in with the "<user id>:<token>" Flask-Login keeps.
+    logins = [f"{profile.user.id}:{start_session(profile.user)}" for profile in (asn, atasan)]
     db.session.commit()
-    return asn.id, asn.user.get_id(), atasan.user.get_id()
+    return asn.id, *logins
 
 
-def measure(client, db, url, repeats):
+def add_others(db, count):
+    """Give `count` response events to 200 other ASNs of another unit, over the same two years."""
+    from sqlalchemy import insert
+
+    from portal.organisation.models import AsnProfile, Unit
+    from portal.responses.models import ResponseEvent
+
+    unit = Unit(slug="dispendik", name="Dinas Pendidikan")
+    people = [AsnProfile(nip=f"19900101201503{n // 1000 % 10}{n:03d}", name=f"ASN {n}", jabatan="Staf", unit=unit)
+              for n in range(200)]
+    db.session.add_all(people)
+    db.session.commit()
+    ids = [p.id for p in people]
+    start = datetime.now(UTC) - timedelta(days=730)
+    step = 730 * 24 * 3600 / max(count, 1)
+    for chunk in range(0, count, 20000):
+        db.session.execute(insert(ResponseEvent), [{
+            "source": "forum", "item_type": "thread", "item_id": 10_000_000 + n, "answer_id": None,
+            "title": f"Pertanyaan {n}", "url": f"/forum/t/{n}", "unit_id": unit.id, "asn_id": ids[n % len(ids)],
+            "started_at": start + timedelta(seconds=n * step - 3600), "answered_at": start + timedelta(seconds=n * step),
+            "response_seconds": 3600, "working_seconds": 3600 + n % 7200, "deadline_at": None, "deadline_met": None,
+            "is_first": True, "rating": n % 5 + 1 if n % 3 == 0 else None, "rating_excluded": False,
+        } for n in range(chunk, min(count, chunk + 20000))])
+        db.session.commit()
+
+
+def measure(client, engine, url, repeats):
     from tests.querycount import count_queries
 
     client.get(url)  # warm-up: templates compiled, caches filled
     times, queries = [], []
     for _ in range(repeats):
-        with count_queries(db.engine) as statements:
+        with count_queries(engine) as statements:
             started = time.perf_counter()
             response = client.get(url)
             times.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, response.status_code
+        assert response.status_code == 200, (response.status_code, response.headers.get("Location"))
         queries.append(len(statements))
     times.sort()
     p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
     return statistics.median(times), p95, times[-1], statistics.median(queries), len(response.data)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=5000)
-    parser.add_argument("--repeats", type=int, default=60)
-    parser.add_argument("--period", default=None, help="period shown (default: the current year)")
-    args = parser.parse_args()
+def median_ms(function, repeats):
+    runs = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        function()
+        runs.append((time.perf_counter() - started) * 1000)
+    return statistics.median(runs)
 
+
+def run(events, repeats, period_text, others=0):
+    """Build one record of `events` own events and return its rows of the result table."""
     folder = Path(tempfile.mkdtemp(prefix="pembinaan-bench-"))
     os.environ["PORTAL_INSTANCE_PATH"] = str(folder / "instance")
     try:
@@ -146,38 +183,62 @@ def main():
         with app.app_context():
             db.create_all()
             started = time.perf_counter()
-            asn_id, asn_login, atasan_login = build(db, args.events)
-            print(f"setup: {args.events} response events and the rest of the record in "
-                  f"{time.perf_counter() - started:.1f} s (SQLite, {folder})")
-
-            from portal.pembinaan import queries
+            asn_id, asn_login, atasan_login = build(db, events)
+            if others:
+                add_others(db, others)
+            from portal.pembinaan import queries, stats
             from portal.pembinaan.periods import current_period, parse_period
 
-            period = parse_period(args.period) if args.period else current_period("year")
-            quarters = queries.quarters_up_to(period, queries.TREND_QUARTERS)
-            runs = []
-            for _ in range(args.repeats):
-                started = time.perf_counter()
-                queries.response_stats([asn_id], [period, *quarters])
-                runs.append((time.perf_counter() - started) * 1000)
-            print(f"aggregates alone (1 period + {len(quarters)} quarters, 4 queries): "
-                  f"median {statistics.median(runs):.1f} ms")
+            rebuild_started = time.perf_counter()
+            stats.rebuild_response_stats()
+            rebuilt = time.perf_counter() - rebuild_started
+            print(f"setup: {events} own response events ({others} of other ASNs), the rest of the record and the "
+                  f"kept figures in {time.perf_counter() - started:.1f} s, of which the rebuild {rebuilt:.1f} s "
+                  f"(SQLite, {folder})")
+
+            period = parse_period(period_text) if period_text else current_period("year")
+            periods = [period, *queries.quarters_up_to(period, queries.TREND_QUARTERS)]
+            live = median_ms(lambda: queries.response_stats([asn_id], periods), repeats)
+            kept = median_ms(lambda: queries.kept_response_stats([asn_id], periods), repeats)
             db.session.remove()
 
+            engine = db.engine
         url = f"/pembinaan/asn/{asn_id}?periode={period.label}"
-        print(f"\n{'viewer':<28}{'median ms':>10}{'p95 ms':>9}{'max ms':>9}{'queries':>9}{'KiB':>7}")
+        # No app context around the requests: each gets its own, so its own session with an empty
+        # identity map, as in production.
+        rows = []
         for label, login in (("ASN (own record)", asn_login), ("atasan (audited view)", atasan_login)):
             client = app.test_client()
             with client.session_transaction() as session:
                 session["_user_id"], session["_fresh"] = login, True
-            with app.app_context():
-                median, p95, worst, statements, size = measure(client, db, url, args.repeats)
-            print(f"{label:<28}{median:>10.1f}{p95:>9.1f}{worst:>9.1f}{statements:>9.0f}{size / 1024:>7.0f}")
-        print(f"\n{args.repeats} requests each through the Flask test client (server time only, one process).")
-        with app.app_context():
-            db.engine.dispose()
+            rows.append((events, label, *measure(client, engine, url, repeats)))
+        engine.dispose()
+        return rows, (events, len(periods), live, kept)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", default="100,10000", help="own event counts, comma-separated")
+    parser.add_argument("--others", type=int, default=0, help="response events of 200 other ASNs")
+    parser.add_argument("--repeats", type=int, default=40)
+    parser.add_argument("--period", default=None, help="period shown (default: the current year)")
+    args = parser.parse_args()
+
+    results, figures = [], []
+    for events in (int(text) for text in args.events.split(",")):
+        rows, timing = run(events, args.repeats, args.period, args.others)
+        results += rows
+        figures.append(timing)
+
+    print(f"\n{'events':>7}  {'viewer':<24}{'median ms':>10}{'p95 ms':>9}{'max ms':>9}{'queries':>9}{'KiB':>7}")
+    for events, label, median, p95, worst, statements, size in results:
+        print(f"{events:>7}  {label:<24}{median:>10.1f}{p95:>9.1f}{worst:>9.1f}{statements:>9.0f}{size / 1024:>7.0f}")
+    print(f"\n{'events':>7}  {'figures of':<12}{'live (response_stats) ms':>26}{'kept rows ms':>14}")
+    for events, count, live, kept in figures:
+        print(f"{events:>7}  {f'{count} periods':<12}{live:>26.1f}{kept:>14.1f}")
+    print(f"\n{args.repeats} requests each through the Flask test client (server time only, one process).")
 
 
 if __name__ == "__main__":

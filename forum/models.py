@@ -32,6 +32,10 @@ class Category(db.Model):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     position: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Kept by forum/services.py as threads open, vanish, come back or move, so the forum index
+    # reads them instead of counting every thread on each view; `rebuild_category_totals` repairs.
+    thread_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     unit = relationship("Unit", lazy="joined")
 
@@ -115,7 +119,7 @@ class Post(db.Model):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hidden_reason: Mapped[str | None] = mapped_column(String(500))
-    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
 
     thread: Mapped[Thread] = relationship(back_populates="posts", foreign_keys=[thread_id])
     author = relationship("User", foreign_keys=[author_id])

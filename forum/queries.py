@@ -7,11 +7,13 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from forum.models import THREAD_STATUSES, Category, Flag, Post, PostRevision, PostVote, Thread, ThreadFollow
+from portal import permissions
 from portal.accounts.models import User
 from portal.db import utcnow
 from portal.extensions import db
 from portal.organisation.models import AsnProfile, Service, Unit
-from portal.pagination import Paginated
+from portal.pagination import MAX_PAGE as LIST_MAX_PAGE
+from portal.pagination import Paginated, count_up_to
 from portal.responses.models import Assignment, ResponseEvent
 
 PER_PAGE = 20
@@ -154,33 +156,30 @@ def get_service(service_id):
 
 
 def list_categories():
-    """List categories in display order as (category, thread count, last activity) in one grouped query."""
-    stats = (
-        select(
-            Thread.category_id,
-            func.count(Thread.id).label("threads"),
-            func.max(Thread.last_activity_at).label("last_activity"),
-        )
-        .where(Thread.deleted_at.is_(None), Thread.hidden_at.is_(None))
-        .group_by(Thread.category_id)
-        .subquery()
-    )
-    return db.session.execute(
-        select(Category, func.coalesce(stats.c.threads, 0), stats.c.last_activity)
-        .outerjoin(stats, stats.c.category_id == Category.id)
-        .order_by(Category.position, Category.name)
-    ).all()
+    """List categories in display order as (category, thread count, last activity), from their kept totals."""
+    return [(category, category.thread_count, category.last_activity_at) for category in db.session.scalars(
+        select(Category).order_by(Category.position, Category.name)
+    )]
 
 
 def category_threads(category, page=1, status=None, include_hidden=False):
-    """One page of a category's threads: pinned first, then newest activity; rows of (thread, votes)."""
-    check_page(page)
+    """One page of a category's threads: pinned first, then newest activity; rows of (thread, votes).
+
+    Like every list, it stops at MAX_PAGE pages (portal/pagination.py): the total is the kept
+    count of listed threads, or for a filtered or moderator's view a count that stops after the
+    last page it could show, so neither the count nor the OFFSET grows with the category.
+    """
+    if page is None or page < 1 or page > LIST_MAX_PAGE:
+        abort(404)
     conditions = [Thread.category_id == category.id, Thread.deleted_at.is_(None)]
     if not include_hidden:
         conditions.append(Thread.hidden_at.is_(None))
     if status in THREAD_STATUSES:
         conditions.append(Thread.status == status)
-    total = db.session.scalar(select(func.count(Thread.id)).where(*conditions))
+    if include_hidden or status in THREAD_STATUSES:
+        total = count_up_to(select(Thread.id).where(*conditions), LIST_MAX_PAGE * PER_PAGE + 1)
+    else:
+        total = category.thread_count
     # The thread's votes are its opening post's.
     rows = db.session.execute(
         select(Thread, Post.vote_count)
@@ -191,6 +190,7 @@ def category_threads(category, page=1, status=None, include_hidden=False):
         .offset((page - 1) * PER_PAGE)
     ).all()
     result = PageOf(items=rows, page=page, per_page=PER_PAGE, total=total)
+    result.page_limit = LIST_MAX_PAGE
     if page > result.pages:
         abort(404)
     return result
@@ -215,10 +215,14 @@ def thread_page(thread, page, user):
     first = (page - 1) * PER_PAGE + 1
     # Posts are numbered 1..post_count, so a page is a range on the (thread, number) index: the
     # last page of a 10,000-post thread costs the same as the first (no OFFSET scan).
+    author = joinedload(Post.author)
+    if user is not None and permissions.can_moderate_forum(user):
+        # A moderator sees "Tangguhkan" beside authors who are not staff: their roles, in one query.
+        author = author.selectinload(User.role_rows)
     posts = db.session.scalars(
         select(Post)
         .where(Post.thread_id == thread.id, Post.number.between(first, first + PER_PAGE - 1))
-        .options(joinedload(Post.author), joinedload(Post.official_asn).joinedload(AsnProfile.unit))
+        .options(author, joinedload(Post.official_asn).joinedload(AsnProfile.unit))
         .order_by(Post.number)
     ).unique().all()
     result = PageOf(items=posts, page=page, per_page=PER_PAGE, total=total)

@@ -12,7 +12,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from slugify import slugify
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, case, delete, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from forum.models import (
@@ -29,14 +29,14 @@ from forum.models import (
 from portal import permissions
 from portal.accounts.models import User, UserRole
 from portal.audit import record_audit
-from portal.db import utcnow
+from portal.db import UTCDateTime, utcnow
 from portal.extensions import db
 from portal.markup import render_markdown
 from portal.notifications.services import notify_many
 from portal.organisation.queries import list_unit_atasan, list_unit_staff_accounts
 from portal.personal_text import ALL_KINDS, find_personal_data, personal_data_message
 from portal.responses import services as responses
-from portal.responses.escalation import escalation_levels, level2_working_days, unit_head
+from portal.responses.escalation import escalation_levels, holidays_for_run, level2_working_days, unit_head
 from portal.responses.models import Assignment
 from portal.unit_of_work import ServiceError
 from portal.web import wib
@@ -400,6 +400,7 @@ def open_thread(user, category, *, title, body, service=None, kecamatan=None, ke
                 body_html=render_markdown(body), created_at=now)
     db.session.add(post)
     db.session.flush()
+    _count_in_category(category.id, 1, activity_at=now)
     responses.assign_item(
         source=SOURCE, item_type=ITEM_TYPE, item_id=thread.id, title=title, url=thread_path(thread),
         unit=category.unit, asn=None, deadline_at=deadline, now=now,
@@ -409,6 +410,61 @@ def open_thread(user, category, *, title, body, service=None, kecamatan=None, ke
         told = _notify_about_post(post, thread, user)
         _notify_unit_of_thread(thread, user, told)
     return thread
+
+
+def _listed(thread):
+    """Whether the thread shows in its category's list (and counts in its total)."""
+    return thread.deleted_at is None and thread.hidden_at is None
+
+
+def _count_in_category(category_id, delta, activity_at=None):
+    """Count a thread coming into (+1) or leaving (−1) the category's list.
+
+    The count is one atomic UPDATE, safe with concurrent requests (a recount inside each
+    transaction would miss the other's uncommitted thread). A thread leaving may have been the
+    latest activity, so the last activity is looked up again among the threads still listed
+    (moderation and deletions are rare; replies only move it forward).
+    """
+    table = Category.__table__
+    values = {"thread_count": table.c.thread_count + delta}
+    if activity_at is not None:
+        values["last_activity_at"] = _later(table.c.last_activity_at, activity_at)
+    if delta < 0:
+        db.session.flush()  # the leaving thread's new state must be in the database for the lookup
+        values["last_activity_at"] = select(func.max(Thread.last_activity_at)).where(
+            Thread.category_id == category_id, Thread.deleted_at.is_(None), Thread.hidden_at.is_(None)
+        ).scalar_subquery()
+    db.session.execute(update(table).where(table.c.id == category_id).values(**values))
+    _expire_category(category_id)
+
+
+def _touch_category(category_id, when):
+    """Move the category's last activity forward to `when` (a reply)."""
+    table = Category.__table__
+    db.session.execute(update(table).where(table.c.id == category_id)
+                       .values(last_activity_at=_later(table.c.last_activity_at, when)))
+    _expire_category(category_id)
+
+
+def _later(column, when):
+    when = literal(when, UTCDateTime)
+    return case((column.is_(None), when), (column < when, when), else_=column)
+
+
+def _expire_category(category_id):
+    # The UPDATE bypassed the ORM: a loaded Category reads its new totals on next access.
+    category = db.session.identity_map.get(db.session.identity_key(Category, category_id))
+    if category is not None:
+        db.session.expire(category, ["thread_count", "last_activity_at"])
+
+
+def rebuild_category_totals():
+    """Recount every category's listed threads and last activity from the threads (repairs drift)."""
+    listed = and_(Thread.category_id == Category.id, Thread.deleted_at.is_(None), Thread.hidden_at.is_(None))
+    db.session.execute(update(Category).values(
+        thread_count=select(func.count(Thread.id)).where(listed).scalar_subquery(),
+        last_activity_at=select(func.max(Thread.last_activity_at)).where(listed).scalar_subquery(),
+    ).execution_options(synchronize_session=False))
 
 
 def _next_post_number(thread, now):
@@ -421,6 +477,7 @@ def _next_post_number(thread, now):
         .returning(table.c.post_count)
     ).scalar_one()
     db.session.expire(thread, ["post_count", "reply_count", "last_activity_at"])
+    _touch_category(thread.category_id, now)
     return number
 
 
@@ -545,8 +602,11 @@ def delete_post(user, post, now=None):
             raise ThreadHasReplies(_("Utas ini sudah mendapat balasan, jadi tidak dapat dihapus lagi. "
                                      "Anda masih dapat mengubah isinya dalam batas waktu, atau meminta moderator "
                                      "menutupnya."))
+        was_listed = _listed(thread)
         post.deleted_at = now
         thread.deleted_at = now
+        if was_listed:  # after the change: the lookup of the last activity must not see it
+            _count_in_category(thread.category_id, -1)
         responses.end_assignments(SOURCE, ITEM_TYPE, thread.id, now=now)
         record_audit(user, "forum.thread.delete", thread, before={"deleted": False}, after={"deleted": True})
         return thread
@@ -663,6 +723,7 @@ def escalate_overdue_threads(now=None):
             Assignment.source == SOURCE, Assignment.item_type == ITEM_TYPE, Assignment.item_id.in_(ids),
             Assignment.ended_at.is_(None), Assignment.answered_at.is_(None),
         ).order_by(Assignment.assigned_at))}
+    holidays = holidays_for_run([thread.deadline_at for thread in overdue], now)
     created = []
     heads = {}  # one lookup per unit, not per thread
     for thread in overdue:
@@ -670,7 +731,7 @@ def escalate_overdue_threads(now=None):
         if unit_id not in heads:
             heads[unit_id] = unit_head(unit_id)
         for level, person in escalation_levels(assignees.get(thread.id), heads[unit_id], thread.deadline_at, now,
-                                               level2_after):
+                                               level2_after, holidays):
             if (thread.id, level) in done or person is None:
                 continue
             escalation = ThreadEscalation(thread_id=thread.id, level=level, deadline_at=thread.deadline_at,
@@ -774,7 +835,10 @@ def hide_post(moderator, post, reason, now=None):
     was_visible = post.is_visible
     post.hidden_at, post.hidden_reason, post.hidden_by_id = now, reason, moderator.id
     if post.is_opening:
+        was_listed = _listed(thread)
         thread.hidden_at, thread.hidden_reason = now, reason
+        if was_listed:
+            _count_in_category(thread.category_id, -1)
     elif was_visible:
         _bump(Thread, thread, "reply_count", -1)
     _resolve_open_flags(moderator, post, "hidden", now)
@@ -795,6 +859,8 @@ def restore_post(moderator, post, now=None):
     post.hidden_at = post.hidden_reason = post.hidden_by_id = None
     if post.is_opening:
         thread.hidden_at = thread.hidden_reason = None
+        if _listed(thread):
+            _count_in_category(thread.category_id, 1, activity_at=thread.last_activity_at)
     elif post.deleted_at is None:
         _bump(Thread, thread, "reply_count", 1)
     record_audit(moderator, "forum.post.restore", post, before=before, after=_post_snapshot(post))
@@ -850,7 +916,11 @@ def move_thread(moderator, thread, category, now=None):
         return False
     before = _thread_snapshot(thread)
     unit_changed = category.unit_id != thread.category.unit_id
+    old_category_id = thread.category_id
     thread.category = category
+    if _listed(thread):
+        _count_in_category(old_category_id, -1)
+        _count_in_category(category.id, 1, activity_at=thread.last_activity_at)
     if unit_changed:
         if thread.service is not None and thread.service.unit_id != category.unit_id:
             thread.service = None

@@ -42,6 +42,7 @@ from portal.permissions import (
     can_moderate_forum,
     can_purge_revision,
     can_rate_answer,
+    can_reply,
     can_see_needs_response,
     can_view_post_history,
     can_vote,
@@ -102,7 +103,9 @@ def quote_markdown(post):
 
 def render_thread(thread, page, reply_form=None, rate_form=None, rate_post_id=None, status=200):
     data = queries.thread_page(thread, page, current_user)
-    if reply_form is None:
+    # Only for those who may reply: a form's CSRF token opens a session, and a visitor's page
+    # must set no cookie so a proxy can cache it (issue 14).
+    if reply_form is None and can_reply(current_user, thread):
         reply_form = ReplyForm(formdata=None)
         quoted = queries.get_quotable_post(thread, request.args.get("kutip", type=int))
         if quoted is not None:

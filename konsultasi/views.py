@@ -363,11 +363,15 @@ def check_in(consultation_id, registration_id):
 
 def _render_document(consultation, bound=None, status=200):
     bound = bound or {}
+    # Blank forms only for signed-in people (visitors see none): a form's CSRF token opens a
+    # session, and a visitor's page must set no cookie so a proxy can cache it (issue 14).
+    signed_in = current_user.is_authenticated
     return render_template(
         "konsultasi/document.html", consultation=consultation, sections=list_sections_with_comments(consultation),
         comment_forms={sid: form for (kind, sid), form in bound.items() if kind == "comment"},
         hide_forms={cid: form for (kind, cid), form in bound.items() if kind == "hide"},
-        blank_comment_form=CommentForm(formdata=None), blank_reason_form=ReasonForm(formdata=None),
+        blank_comment_form=CommentForm(formdata=None) if signed_in else None,
+        blank_reason_form=ReasonForm(formdata=None) if signed_in else None,
         can_answer=can_answer_konsultasi_input(current_user, consultation),
     ), status
 
@@ -449,9 +453,12 @@ def qa(consultation_id):
 
 
 def _render_qa(consultation, form=None, status=200):
+    can_ask = can_ask_question(current_user, consultation)
+    # The form only for those who may ask: its CSRF token would open a session for a visitor (issue 14).
     return render_template(
-        "konsultasi/qa.html", consultation=consultation, form=form or QuestionForm(formdata=None),
-        board=live_board(consultation, current_user), can_ask=can_ask_question(current_user, consultation),
+        "konsultasi/qa.html", consultation=consultation,
+        form=form or (QuestionForm(formdata=None) if can_ask else None),
+        board=live_board(consultation, current_user), can_ask=can_ask,
     ), status
 
 

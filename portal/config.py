@@ -73,6 +73,8 @@ class DefaultConfig:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Public pages seen without a session may be kept this long by a reverse proxy (portal/http_cache.py).
+    PUBLIC_CACHE_SECONDS = 60
     LOG_REQUESTS = True
     # Strict-Transport-Security in production: browsers use HTTPS only for this long (seconds).
     HSTS_MAX_AGE = 31536000

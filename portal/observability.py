@@ -47,6 +47,8 @@ def configure_logging(app):
 
 
 def register(app):
+    from portal.http_cache import forget_login_leftovers, set_cache_headers  # here: http_cache imports this module
+
     configure_logging(app)
 
     @app.before_request
@@ -89,6 +91,9 @@ def register(app):
             # Personal data must not stay in a shared proxy cache or in the browser's history cache.
             response.headers["Cache-Control"] = "private, no-store"
             response.headers.pop("Expires", None)
+        else:
+            set_cache_headers(response)
+        forget_login_leftovers()
         return response
 
     @app.get("/healthz")

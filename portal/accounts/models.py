@@ -41,9 +41,10 @@ class User(UserMixin, db.Model):
     # Bumped on password change and deletion: makes reset links single-use.
     session_version: Mapped[int] = mapped_column(default=1)
 
-    role_rows: Mapped[list["UserRole"]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
-    )
+    # Loaded on first use: post authors and other listed people rarely need their roles. The
+    # signed-in user gets them eagerly (portal.accounts.sessions.load_session_user), and lists that
+    # read many people's roles ask for selectinload(User.role_rows).
+    role_rows: Mapped[list["UserRole"]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
     @property
     def roles(self):

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User, UserSession
 from portal.db import utcnow
@@ -55,10 +56,13 @@ def load_session_user(user_id, token):
     """Return the user whose session this token still opens, or None."""
     if not token or not 0 < user_id <= MAX_USER_ID:
         return None
-    user = db.session.scalar(
+    # Nearly every page checks the signed-in person's roles and ASN profile: one query brings
+    # them along (both are loaded lazily for everyone else, e.g. post authors).
+    user = db.session.execute(
         select(User).join(UserSession, UserSession.user_id == User.id)
         .where(UserSession.token_hash == _hash(token), User.id == user_id, UserSession.created_at >= _oldest_valid())
-    )
+        .options(joinedload(User.role_rows), joinedload(User.asn_profile))
+    ).unique().scalar_one_or_none()
     if user is None or user.is_deleted:
         return None
     user.session_token = token

@@ -1,6 +1,7 @@
 """Read-only queries of the admin area: accounts and the audit log."""
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User, UserRole
 from portal.audit import AuditEntry
@@ -14,7 +15,8 @@ def get_user_or_404(user_id):
 
 def search_users(text="", role=""):
     """Build the query for accounts matching a name or e-mail, optionally with a role, by name."""
-    query = select(User).order_by(User.name, User.id)
+    # The list shows every account's roles: one query for all of them, not one per row.
+    query = select(User).options(selectinload(User.role_rows)).order_by(User.name, User.id)
     text = (text or "").strip()
     if text:
         query = query.where(or_(User.name.icontains(text, autoescape=True), User.email.icontains(text, autoescape=True)))

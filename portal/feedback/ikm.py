@@ -74,7 +74,27 @@ def compute_ikm(period, *, unit_id=None, service_id=None):
         query = query.where(SkmDailyTotal.service_key == service_id)
     else:
         query = query.where(SkmDailyTotal.unit_id == unit_id)
-    row = db.session.execute(query).one()
+    return _ikm_result(period, db.session.execute(query).one())
+
+
+def compute_ikm_per_unit(period, unit_ids):
+    """Return {unit_id: IKM result} for these units over a period, in one grouped query.
+
+    The same figures as compute_ikm(period, unit_id=…) for each unit; a unit without surveys
+    gets the empty result.
+    """
+    rows = db.session.execute(
+        select(SkmDailyTotal.unit_id, *_total_columns())
+        .where(SkmDailyTotal.day.between(period.start, period.end), SkmDailyTotal.unit_id.in_(list(unit_ids)))
+        .group_by(SkmDailyTotal.unit_id)
+    ).all() if unit_ids else []
+    found = {row[0]: row[1:] for row in rows}
+    empty = (0,) * (1 + 2 * len(ELEMENT_CODES))
+    return {unit_id: _ikm_result(period, found.get(unit_id, empty)) for unit_id in unit_ids}
+
+
+def _ikm_result(period, row):
+    """Turn summed daily totals (respondents, then sum and count per element) into an IKM result."""
     respondents = row[0]
     elements, means = [], []
     for i, (code, label) in enumerate(SKM_ELEMENTS):

@@ -24,7 +24,9 @@ class Feedback(db.Model):
     __tablename__ = "feedback"
     __table_args__ = (
         Index("ix_feedback_unit_status", "unit_id", "status"),
-        Index("ix_feedback_public_created", "is_public", "created_at"),
+        Index("ix_feedback_public_created", "is_public", "created_at", "id"),
+        # The moderators' inbox lists open items of every unit: few among all the closed ones.
+        Index("ix_feedback_status_created", "status", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -110,7 +112,7 @@ class FeedbackStatusChange(db.Model):
     to_status: Mapped[str] = mapped_column(String(20))
     # Shown publicly: never personal data, only what happened and why.
     note: Mapped[str | None] = mapped_column(String(500))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     feedback: Mapped[Feedback] = relationship(back_populates="history")

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from flask import abort
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, select
+from sqlalchemy import case, select, true
 from sqlalchemy.orm import selectinload
 
 from portal.db import utcnow
@@ -37,7 +37,8 @@ def get_feedback_or_404(number):
 
 def list_public_feedback(*, unit=None, service=None, type=None, status=None, period=None, page=1, per_page=20):
     """Paginate public feedback, newest first, with the filters given."""
-    query = select(Feedback).where(Feedback.is_public.is_(True))
+    # `= true`, not `IS TRUE`: PostgreSQL can only search an index with the former.
+    query = select(Feedback).where(Feedback.is_public == true())
     if unit is not None:
         query = query.where(Feedback.unit_id == unit.id)
     if service is not None:

@@ -32,7 +32,7 @@ from portal.notifications.services import notify, notify_many
 from portal.organisation.models import AsnProfile
 from portal.organisation.queries import list_unit_staff_accounts
 from portal.responses import services as responses
-from portal.responses.escalation import escalation_levels, level2_working_days, unit_head
+from portal.responses.escalation import escalation_levels, holidays_for_run, level2_working_days, unit_head
 from portal.unit_of_work import ServiceError
 from portal.uploads import clean_upload_name, store_upload
 from portal.workdays.calendar import add_calendar_days, add_working_days, wib_date, working_days_between
@@ -477,6 +477,7 @@ def escalate_overdue(now=None):
     done = {(e.feedback_id, e.deadline_kind, e.level) for e in db.session.scalars(
         select(Escalation).where(Escalation.feedback_id.in_([f.id for f in overdue] or [0]))
     )}
+    holidays = holidays_for_run([getattr(f, column) for f in overdue for _s, column in ESCALATION_KINDS.values()], now)
     created = []
     heads = {}  # one lookup per unit, not per overdue item
     for feedback in overdue:
@@ -486,7 +487,8 @@ def escalate_overdue(now=None):
             deadline = getattr(feedback, column)
             if feedback.status not in statuses or deadline is None or deadline >= now:
                 continue
-            levels = escalation_levels(feedback.assigned_asn, heads[feedback.unit_id], deadline, now, level2_after)
+            levels = escalation_levels(feedback.assigned_asn, heads[feedback.unit_id], deadline, now, level2_after,
+                                       holidays)
             for level, person in levels:
                 if (feedback.id, kind, level) in done or person is None:
                     continue

@@ -18,7 +18,7 @@ from portal.feedback.forms import (
     SurveyForm,
     TrackForm,
 )
-from portal.feedback.ikm import InvalidPeriod, compute_ikm, parse_period
+from portal.feedback.ikm import InvalidPeriod, compute_ikm_per_unit, parse_period
 from portal.feedback.limits import submit_limit, track_limit
 from portal.feedback.models import FEEDBACK_TYPES, SKM_ELEMENTS, STATUSES, FeedbackAttachment
 from portal.feedback.visibility import feedback_view
@@ -384,7 +384,9 @@ def ikm():
         period = parse_period(request.args.get("periode") or default)
     except InvalidPeriod as exc:
         error, period = str(exc), parse_period(default)
-    rows = [(unit, compute_ikm(period, unit_id=unit.id)) for unit in list_units()]
+    units = list_units()
+    results = compute_ikm_per_unit(period, [unit.id for unit in units])
+    rows = [(unit, results[unit.id]) for unit in units]
     return render_template("feedback/ikm.html", rows=rows, period=period, error=error), 400 if error else 200
 
 

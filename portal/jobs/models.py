@@ -21,7 +21,10 @@ class Job(db.Model):
     """
 
     __tablename__ = "jobs"
-    __table_args__ = (Index("ix_jobs_status_run_after", "status", "run_after"),)
+    __table_args__ = (
+        Index("ix_jobs_status_run_after", "status", "run_after"),
+        Index("ix_jobs_status_finished", "status", "finished_at"),  # the dead jobs page, newest first
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(40))

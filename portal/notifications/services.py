@@ -4,7 +4,7 @@ import logging
 
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from portal.audit import record_audit
 from portal.db import utcnow
@@ -66,11 +66,19 @@ def notify(user, kind, message, url, *, email=True):
     if user is None or user.is_deleted:
         return None
     preference = preferences_for([user.id], kind)[user.id]
-    return _deliver(user, kind, message, url, preference, email=email)
+    notification = Notification(**_row(user, kind, message, url, preference, email=email))
+    db.session.add(notification)
+    _mail_now(user, kind, message, url, preference, email=email)
+    return notification
 
 
 def notify_many(users, kind, message, url, *, exclude=None, email=True):
-    """Notify each distinct person once, skipping whoever caused it (their preferences in one query)."""
+    """Notify each distinct person once, skipping whoever caused it; return how many were notified.
+
+    Their preferences are read in one query and the notifications written in one INSERT, so a
+    unit or a crowd of followers costs the same statements as one person (only mails sent at
+    once add a job each).
+    """
     seen = {getattr(exclude, "id", None)}
     people = []
     for user in users:
@@ -78,25 +86,37 @@ def notify_many(users, kind, message, url, *, exclude=None, email=True):
             continue
         seen.add(user.id)
         people.append(user)
+    if not people:
+        return 0
     preferences = preferences_for([user.id for user in people], kind)
-    return [_deliver(user, kind, message, url, preferences[user.id], email=email) for user in people]
+    # A Core insert on the table: the ORM's bulk insert would split the rows into one statement
+    # per run of rows with the same None columns.
+    db.session.execute(insert(Notification.__table__), [
+        _row(user, kind, message, url, preferences[user.id], email=email) for user in people
+    ])
+    for user in people:
+        _mail_now(user, kind, message, url, preferences[user.id], email=email)
+    return len(people)
 
 
-def _deliver(user, kind, message, url, preference, *, email):
-    in_app, email_choice = preference
+def _wants_mail(user, email):
     # The master switch and an unverified address stop every mail, now and in digests alike.
-    wants_mail = email and user.email_notifications and user.is_verified
-    notification = Notification(
-        user_id=user.id, kind=kind, message=message[:300], url=url, in_bell=in_app,
-        digest=email_choice if wants_mail and email_choice in DIGESTS else None,
-    )
-    db.session.add(notification)
-    if wants_mail and email_choice == "immediate":
+    return email and user.email_notifications and user.is_verified
+
+
+def _row(user, kind, message, url, preference, *, email):
+    in_app, email_choice = preference
+    digest = email_choice if _wants_mail(user, email) and email_choice in DIGESTS else None
+    return {"user_id": user.id, "kind": kind, "message": message[:300], "url": url, "in_bell": in_app,
+            "digest": digest, "created_at": utcnow()}
+
+
+def _mail_now(user, kind, message, url, preference, *, email):
+    if _wants_mail(user, email) and preference[1] == "immediate":
         link = unsubscribe_url(user, kind=kind)
         queue_mail(user.email, message[:120], "notification", headers=unsubscribe_headers(link),
                    user=user, message=message, link=public_path_url(url), unsubscribe_url=link,
                    settings_url=public_url("notifications.settings"))
-    return notification
 
 
 def save_preferences(user, *, email_notifications, choices):

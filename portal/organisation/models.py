@@ -72,7 +72,9 @@ class AsnProfile(db.Model):
     subordinates: Mapped[list["AsnProfile"]] = relationship(
         back_populates="supervisor", order_by="AsnProfile.name"
     )
-    user = relationship("User", backref=db.backref("asn_profile", uselist=False, lazy="selectin"))
+    # Loaded on first use, like User.role_rows: lists that read many people's profile ask for
+    # selectinload(User.asn_profile); the signed-in user gets it eagerly.
+    user = relationship("User", backref=db.backref("asn_profile", uselist=False))
 
     def __repr__(self):
         return f"<AsnProfile {self.nip}>"

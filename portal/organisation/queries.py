@@ -48,6 +48,7 @@ def list_unit_atasan(unit_id):
     return db.session.scalars(
         select(AsnProfile).where(AsnProfile.unit_id == unit_id, AsnProfile.user_id.is_not(None),
                                  AsnProfile.subordinates.any())
+        .options(selectinload(AsnProfile.user))  # callers notify their accounts: one query for all
         .order_by(AsnProfile.name, AsnProfile.id)
     ).all()
 

@@ -22,10 +22,14 @@ def init_app(app):
     app.register_blueprint(bp, url_prefix="/pembinaan")
     app.cli.add_command(cli.pembinaan_cli)
     from portal.jobs import periodic_job
+    from portal.pembinaan import stats
     from portal.pembinaan.services import summarise_last_quarter
 
     # 01.30 UTC is 08.30 WIB: the first working day after a quarter mails its summaries.
     periodic_job(app, "pembinaan.summary", every="day", hour="1", minute="30")(summarise_last_quarter)
+    # The kept response figures follow each commit (a job); 20.00 UTC (03.00 WIB) rebuilds them all.
+    stats.listen_to_sessions()
+    periodic_job(app, "pembinaan.rebuild_stats", every="day", hour="20", minute="0")(stats.rebuild_response_stats)
     register_filters(app)
     register_personal_data(export=export_pembinaan_data)
     add_nav_item(app, "pembinaan.mine", _l("Rekam pembinaan saya"),

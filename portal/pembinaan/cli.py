@@ -1,4 +1,4 @@
-"""`flask --app portal pembinaan …`: the periodic summary."""
+"""`flask --app portal pembinaan …`: the periodic summary and the rebuild of the kept response figures."""
 
 import click
 from flask import current_app
@@ -25,3 +25,12 @@ def summary_command(period_text):
         created, mailed = services.store_and_mail_summaries(period)
         db.session.commit()
     click.echo(f"Periode {period.label}: {len(created)} ringkasan baru disimpan, {len(mailed)} dikirim ke antrean email.")
+
+
+@pembinaan_cli.command("rebuild-stats")
+def rebuild_stats_command():
+    """Recompute every ASN's kept response figures from the events (after a bulk import, or to check)."""
+    from portal.pembinaan.stats import rebuild_response_stats
+
+    written = rebuild_response_stats()
+    click.echo(f"{written} baris angka tanggapan per periode dihitung ulang.")

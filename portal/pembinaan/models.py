@@ -1,8 +1,9 @@
 """The development record (rekam pembinaan) of each ASN.
 
 Community input is not stored here: it is read from portal.responses (ResponseEvent,
-Assignment) with SQL aggregates, so it is always current when an answer is edited, rated later
-or reassigned.
+Assignment) with SQL aggregates. Those aggregates are kept per ASN and period in
+KeptResponseStats (refreshed after every change, see portal/pembinaan/stats.py), so the record
+reads a few rows instead of every event.
 """
 
 from datetime import date, datetime
@@ -259,3 +260,36 @@ class PembinaanSetting(db.Model):
     value: Mapped[str] = mapped_column(String(200))
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+ALL_PERIODS_KEPT = "*"  # KeptResponseStats.period of the row that says every period of the ASN is kept
+
+
+class KeptResponseStats(db.Model):
+    """One ASN's response figures for one period, as queries.period_stats computed them at `computed_at`.
+
+    Kept by portal/pembinaan/stats.py (a job after each change of the ASN's events or assignments,
+    and a daily rebuild), as feedback keeps the SKM day totals: the record reads one row per
+    period instead of aggregating every event. A period with nothing has a row of zeros once
+    computed. The row with period ALL_PERIODS_KEPT ("*") says the rebuild covered the ASN: a
+    period without a row then has nothing. Without it, a missing row means "never computed" and
+    is read live. "Overdue now" is not kept: it depends on the clock.
+    """
+
+    __tablename__ = "pembinaan_response_stats"
+
+    asn_id: Mapped[int] = mapped_column(ForeignKey("asn_profiles.id", ondelete="CASCADE"), primary_key=True)
+    period: Mapped[str] = mapped_column(String(10), primary_key=True)  # a Period label: 2026, 2026-S1, 2026-Q3, 2026-07
+    events: Mapped[int] = mapped_column(default=0)  # response events in the period (the record's list)
+    assigned: Mapped[int] = mapped_column(default=0)
+    answered: Mapped[int] = mapped_column(default=0)
+    first_responses: Mapped[int] = mapped_column(default=0)
+    with_deadline: Mapped[int] = mapped_column(default=0)
+    deadline_met: Mapped[int] = mapped_column(default=0)
+    rating_count: Mapped[int] = mapped_column(default=0)
+    rating_sum: Mapped[int] = mapped_column(default=0)
+    # Exact as computed: the interpolated sums are integers divided once by 2 or 10 (a double holds them).
+    median_first_seconds: Mapped[float | None] = mapped_column(Float)
+    p90_first_seconds: Mapped[float | None] = mapped_column(Float)
+    # When the computation started reading: a refresh never replaces a row computed after it started.
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime)

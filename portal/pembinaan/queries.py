@@ -21,6 +21,11 @@ a fixed number of SQL statements whatever the number of events. The definitions:
   a rating given later still counts for the answer's period), leaving out ratings a moderator
   excluded after the ASN contested them (rating_excluded).
 - overdue now: the ASN's open assignments (not ended, not answered) past their deadline at `now`.
+
+`period_stats` computes the figures from the events (the reference); the pages read them from the
+rows kept per ASN and period (`kept_response_stats`, KeptResponseStats, refreshed after every
+change by portal/pembinaan/stats.py), so a page costs the same with ten events or ten thousand.
+"Overdue now" depends on the clock and is always read live (`overdue_counts`, one indexed query).
 """
 
 from dataclasses import dataclass, field
@@ -34,10 +39,12 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.organisation.models import AsnProfile, Unit
 from portal.organisation.queries import list_unit_asn
-from portal.pagination import paginate
+from portal.pagination import Page
 from portal.pembinaan.models import (
+    ALL_PERIODS_KEPT,
     DevelopmentGoal,
     Evaluation,
+    KeptResponseStats,
     PeerFeedback,
     PembinaanSetting,
     PeriodSummary,
@@ -61,6 +68,7 @@ EVENTS_PER_PAGE = 20
 class ResponseStats:
     """One ASN's response figures for one period (see the module docstring for definitions)."""
 
+    events: int = 0  # response events in the period, first answers or not (the record lists them)
     assigned: int = 0
     answered: int = 0
     first_responses: int = 0
@@ -111,7 +119,23 @@ def _jp(value):
 
 
 def response_stats(asn_ids, periods, now=None):
-    """Return {(asn_id, period label): ResponseStats} for the ASNs (None: all) and periods, in 4 queries."""
+    """Return {(asn_id, period label): ResponseStats} computed from the events, overdue now included, in 4 queries."""
+    periods = list(periods)
+    if not periods or asn_ids is not None and not asn_ids:
+        return {}
+    stats = period_stats(asn_ids, periods)
+    for asn_id, count in overdue_counts(asn_ids, now).items():
+        for period in periods:
+            stats.setdefault((asn_id, period.label), ResponseStats()).overdue_now = count
+    return stats
+
+
+def period_stats(asn_ids, periods):
+    """Return {(asn_id, period label): ResponseStats} from the events and assignments (None: all ASNs), in 3 queries.
+
+    The reference computation: the kept rows are what it returned. Pairs without any event or
+    assignment are left out; "overdue now" stays 0 (it is not a figure of the period).
+    """
     periods = list(periods)
     stats = {}
     if isinstance(asn_ids, list | tuple | set):
@@ -152,6 +176,7 @@ def response_stats(asn_ids, periods, now=None):
     rows = db.session.execute(
         select(
             events.c.asn_id, events.c.bucket,
+            func.count(),
             func.count(func.distinct(events.c.item_key)),
             func.sum(case((first, 1), else_=0)),
             func.sum(case((and_(first, events.c.deadline_met.is_not(None)), 1), else_=0)),
@@ -160,9 +185,9 @@ def response_stats(asn_ids, periods, now=None):
             func.sum(case((counted_rating, events.c.rating), else_=0)),
         ).group_by(events.c.asn_id, events.c.bucket)
     )
-    for asn_id, label, answered, firsts, with_deadline, met, rating_count, rating_sum in rows:
+    for asn_id, label, count, answered, firsts, with_deadline, met, rating_count, rating_sum in rows:
         row = get(asn_id, label)
-        row.answered, row.first_responses = _int(answered), _int(firsts)
+        row.events, row.answered, row.first_responses = _int(count), _int(answered), _int(firsts)
         row.with_deadline, row.deadline_met = _int(with_deadline), _int(met)
         row.rating_count, row.rating_sum = _int(rating_count), _int(rating_sum)
 
@@ -192,10 +217,44 @@ def response_stats(asn_ids, periods, now=None):
         row = get(asn_id, label)
         row.median_first_seconds = _int(median_weighted) / MEDIAN[1]
         row.p90_first_seconds = _int(p90_weighted) / P90[1]
+    return stats
 
-    for asn_id, count in overdue_counts(asn_ids, now).items():
-        for period in periods:
-            get(asn_id, period.label).overdue_now = count
+
+KEPT_FIELDS = ("events", "assigned", "answered", "first_responses", "with_deadline", "deadline_met", "rating_count",
+               "rating_sum", "median_first_seconds", "p90_first_seconds")
+
+
+def kept_response_stats(asn_ids, periods):
+    """Return {(asn_id, period label): ResponseStats} for every ASN and period, from the kept rows (one query).
+
+    A period without a row has nothing if the rebuild covered the ASN (their ALL_PERIODS_KEPT
+    row); otherwise it was never computed (data loaded before the first rebuild, a new ASN since
+    the last) and is computed live, and not stored: a page that reads never writes. "Overdue
+    now" is left at 0 for the caller to fill from `overdue_counts`.
+    """
+    asn_ids, periods = list(asn_ids), list(periods)
+    if not asn_ids or not periods:
+        return {}
+    k = KeptResponseStats
+    rows = db.session.execute(
+        select(k.asn_id, k.period, *(getattr(k, name) for name in KEPT_FIELDS))
+        .where(k.asn_id.in_(asn_ids), k.period.in_([*(p.label for p in periods), ALL_PERIODS_KEPT]))
+    )
+    stats, covered = {}, set()
+    for asn_id, label, *values in rows:
+        if label == ALL_PERIODS_KEPT:
+            covered.add(asn_id)
+        else:
+            stats[(asn_id, label)] = ResponseStats(**dict(zip(KEPT_FIELDS, values, strict=True)))
+    missing = [(asn_id, p) for asn_id in asn_ids for p in periods
+               if (asn_id, p.label) not in stats and asn_id not in covered]
+    if missing:
+        live = period_stats({asn_id for asn_id, _p in missing}, {p.label: p for _a, p in missing}.values())
+        for asn_id, p in missing:
+            stats[(asn_id, p.label)] = live.get((asn_id, p.label)) or ResponseStats()
+    for asn_id in covered:
+        for p in periods:
+            stats.setdefault((asn_id, p.label), ResponseStats())
     return stats
 
 
@@ -223,9 +282,10 @@ def list_overdue_assignments(asn_ids, now=None, limit=50):
 
 
 def stats_for(asn_id, period, now=None):
-    """Return one ASN's ResponseStats for one period."""
-    return response_stats([asn_id], [period], now).get((asn_id, period.label), ResponseStats(
-        overdue_now=overdue_counts([asn_id], now).get(asn_id, 0)))
+    """Return one ASN's ResponseStats for one period (kept figures, overdue now live)."""
+    stats = kept_response_stats([asn_id], [period])[(asn_id, period.label)]
+    stats.overdue_now = overdue_counts([asn_id], now).get(asn_id, 0)
+    return stats
 
 
 # ---------------------------------------------------------------- JP hours
@@ -347,13 +407,14 @@ def figures_for(profiles, period, now=None):
     ids = [p.id for p in profiles]
     if not ids:
         return []
-    stats = response_stats(ids, [period], now)
+    stats = kept_response_stats(ids, [period])
     overdue = overdue_counts(ids, now)
     jp = jp_totals(ids, period.year)
     evaluations = latest_evaluations(ids, period.end)
     result = []
     for profile in profiles:
-        row = stats.get((profile.id, period.label)) or ResponseStats(overdue_now=overdue.get(profile.id, 0))
+        row = stats[(profile.id, period.label)]
+        row.overdue_now = overdue.get(profile.id, 0)
         evaluation = evaluations.get(profile.id)
         result.append(Figures(profile, row, jp.get(profile.id, Decimal(0)),
                               evaluation.predicate if evaluation else None))
@@ -416,11 +477,13 @@ def load_record(profile, period, page=1, now=None):
     # The trend ends with the period's last quarter, or this quarter if the period is still running.
     quarters = quarters_up_to(period_containing(min(period.end, today), "quarter"), TREND_QUARTERS)
     periods = [period, *[q for q in quarters if q.label != period.label]]
-    stats = response_stats([profile.id], periods, now)
+    stats = kept_response_stats([profile.id], periods)
     overdue = overdue_counts([profile.id], now).get(profile.id, 0)
+    for row in stats.values():
+        row.overdue_now = overdue
 
     def stats_of(p):
-        return stats.get((profile.id, p.label)) or ResponseStats(overdue_now=overdue)
+        return stats[(profile.id, p.label)]
 
     trainings = db.session.scalars(
         select(Training).where(Training.asn_id == profile.id).order_by(Training.ends_on.desc(), Training.id.desc())
@@ -442,12 +505,13 @@ def load_record(profile, period, page=1, now=None):
         .order_by(DevelopmentGoal.status == "selesai", DevelopmentGoal.due_on, DevelopmentGoal.id)
     ).all()
     start, end = period.bounds()
-    events = paginate(
+    # The list's length is the kept event count: no count(*) over the ASN's events on each view.
+    events = Page(items=db.session.scalars(
         select(ResponseEvent).where(
             ResponseEvent.asn_id == profile.id, ResponseEvent.answered_at >= start, ResponseEvent.answered_at < end
-        ).order_by(ResponseEvent.answered_at.desc(), ResponseEvent.id.desc()),
-        page=page, per_page=EVENTS_PER_PAGE,
-    )
+        ).order_by(ResponseEvent.answered_at.desc(), ResponseEvent.id.desc())
+        .limit(EVENTS_PER_PAGE).offset((page - 1) * EVENTS_PER_PAGE)
+    ).all(), page=page, per_page=EVENTS_PER_PAGE, total=stats_of(period).events)
     contests = latest_contests([event.id for event in events.items])
     return Record(
         profile=profile, period=period, stats=stats_of(period),

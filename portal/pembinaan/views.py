@@ -113,16 +113,20 @@ def record(asn_id):
     require(permissions.can_view_pembinaan_record(current_user, profile))
     period = _period_arg("year")
     data = queries.load_record(profile, period, page=page_arg())
-    services.record_view(current_user, profile, detail={"period": period.label})
     suggestions = services.suggestions_for(data)
     goal_forms = {goal.id: GoalStatusForm(formdata=None, prefix=f"rencana-{goal.id}", status=goal.status
                                           if goal.status != "diusulkan" else "berjalan") for goal in data.goals}
-    return render_template(
+    page = render_template(
         "pembinaan/record.html", record=data, profile=profile, suggestions=suggestions, goal_forms=goal_forms,
         charts=_record_charts(data), predicates=PREDICATES, ratings=EXPECTATION_RATINGS,
         colleagues=queries.list_unit_colleagues(profile) if permissions.is_own_record(current_user, profile) else [],
         cadence=services.evaluation_cadence(),
     )
+    # The audit entry is added once the page is rendered, so its INSERT is flushed by the request's
+    # commit and SQLite's write lock is held for the INSERT and COMMIT only, not during rendering.
+    # The page goes out only if that commit succeeds: no view without its entry.
+    services.record_view(current_user, profile, detail={"period": period.label})
+    return page
 
 
 def _record_charts(data):
@@ -230,10 +234,11 @@ def target(target_id):
     row = queries.get_or_404(WorkTarget, target_id)
     profile = _profile_of(row)
     require(permissions.can_view_pembinaan_record(current_user, profile))
-    services.record_view(current_user, profile, "target", {"target_id": row.id})
-    return render_template("pembinaan/target.html", target=row, profile=profile,
+    page = render_template("pembinaan/target.html", target=row, profile=profile,
                            progress_form=ProgressForm(formdata=None, percent=row.latest_percent),
                            feedback_form=TargetFeedbackForm(formdata=None))
+    services.record_view(current_user, profile, "target", {"target_id": row.id})  # after rendering: see record()
+    return page
 
 
 def _target_post(target_id, allowed, form_class, action, success):
@@ -327,10 +332,11 @@ def evaluation(evaluation_id):
     row = queries.get_or_404(Evaluation, evaluation_id)
     profile = _profile_of(row)
     require(permissions.can_view_pembinaan_record(current_user, profile))
-    services.record_view(current_user, profile, "evaluation", {"evaluation_id": row.id})
-    return render_template("pembinaan/evaluation.html", evaluation=row, profile=profile,
+    page = render_template("pembinaan/evaluation.html", evaluation=row, profile=profile,
                            berakhlak=BERAKHLAK, ratings=EXPECTATION_RATINGS,
                            form=EvaluationResponseForm(formdata=None, response=row.asn_response))
+    services.record_view(current_user, profile, "evaluation", {"evaluation_id": row.id})  # after rendering: see record()
+    return page
 
 
 @bp.post("/evaluasi/<int:evaluation_id>/tanggapan")

@@ -20,6 +20,10 @@ class Assignment(db.Model):
     __table_args__ = (
         Index("ix_assignments_item", "source", "item_type", "item_id"),
         Index("ix_assignments_open", "asn_id", "ended_at", "answered_at"),
+        # "Perlu ditanggapi": the open items of a source, few among every answered one.
+        Index("ix_assignments_waiting", "source", "ended_at", "answered_at", "assigned_at"),
+        # An ASN's items by the date assigned: the kept record figures are recomputed from these.
+        Index("ix_assignments_asn_assigned", "asn_id", "assigned_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,7 +34,7 @@ class Assignment(db.Model):
     url: Mapped[str] = mapped_column(String(300))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"), index=True)
     asn_id: Mapped[int | None] = mapped_column(ForeignKey("asn_profiles.id", ondelete="SET NULL"))
-    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -51,6 +55,8 @@ class ResponseEvent(db.Model):
     __table_args__ = (
         Index("ix_response_events_item", "source", "item_type", "item_id"),
         Index("ix_response_events_asn_answered", "asn_id", "answered_at"),
+        # The thread page finds the events of its posts by answer id (a scan of every event without it).
+        Index("ix_response_events_answer", "source", "answer_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,7 +81,7 @@ class ResponseEvent(db.Model):
     rating: Mapped[int | None]
     rating_comment: Mapped[str | None] = mapped_column(Text)
     rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    rated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    rated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     # A contested rating a moderator excluded from the statistics (the row stays visible).
     rating_excluded: Mapped[bool] = mapped_column(default=False)
     rating_excluded_reason: Mapped[str | None] = mapped_column(String(500))

@@ -7,7 +7,7 @@ Imported by `portal.search.init_app` (inside create_app), never by the capabilit
 """
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, true
 
 from forum.models import THREAD_STATUSES, Category, Post, Thread
 from konsultasi.models import PHASE_LABELS, Comment, Consultation, Question, Section
@@ -94,10 +94,10 @@ class FeedbackSource(Source):
     statuses = FEEDBACK_STATUSES
 
     def visible_ids(self, session, ids):
-        return set(session.scalars(select(Feedback.id).where(Feedback.id.in_(ids), Feedback.is_public.is_(True))))
+        return set(session.scalars(select(Feedback.id).where(Feedback.id.in_(ids), Feedback.is_public == true())))
 
     def all_ids(self, session):
-        return list(session.scalars(select(Feedback.id).where(Feedback.is_public.is_(True)).order_by(Feedback.id)))
+        return list(session.scalars(select(Feedback.id).where(Feedback.is_public == true()).order_by(Feedback.id)))
 
     def build(self, session, ids):
         # Only the text the resident chose to publish: never contact, submitter or identity fields.
@@ -106,7 +106,7 @@ class FeedbackSource(Source):
                    Feedback.created_at, Feedback.kelurahan, Unit.slug, Service.slug)
             .join(Unit, Unit.id == Feedback.unit_id)
             .outerjoin(Service, Service.id == Feedback.service_id)
-            .where(Feedback.id.in_(ids), Feedback.is_public.is_(True))
+            .where(Feedback.id.in_(ids), Feedback.is_public == true())
         ).all()
         if not rows:
             return {}

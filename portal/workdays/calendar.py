@@ -49,12 +49,17 @@ def add_calendar_days(start, days):
     return _end_of_day(day)
 
 
-def working_seconds_between(start, end):
-    """Count the seconds between start and end that fall on working days (WIB)."""
+def working_seconds_between(start, end, holidays=None):
+    """Count the seconds between start and end that fall on working days (WIB).
+
+    A job measuring many items passes `holidays` (a set covering start..end, see holidays_between)
+    loaded once, instead of one holiday query per item.
+    """
     if end <= start:
         return 0
     start_local, end_local = start.astimezone(WIB), end.astimezone(WIB)
-    holidays = holidays_between(start_local.date(), end_local.date())
+    if holidays is None:
+        holidays = holidays_between(start_local.date(), end_local.date())
     total = 0
     day = start_local.date()
     while day <= end_local.date():
@@ -66,9 +71,9 @@ def working_seconds_between(start, end):
     return int(total)
 
 
-def working_days_between(start, end):
+def working_days_between(start, end, holidays=None):
     """Elapsed working time between two moments, in (fractional) working days."""
-    return working_seconds_between(start, end) / DAY_SECONDS
+    return working_seconds_between(start, end, holidays) / DAY_SECONDS
 
 
 def wib_date(moment):

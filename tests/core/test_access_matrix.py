@@ -61,7 +61,8 @@ RULES = {
     "healthz": {"GET": PUBLIC},
     "main.home": {"GET": PUBLIC},
     "main.directory": {"GET": PUBLIC},
-    "i18n.switch_language": {"POST": EVERYONE_POSTS},  # anyone may choose a language
+    # Anyone may choose a language; a GET without a known language is refused with a message.
+    "i18n.switch_language": {"GET": same(400), "POST": EVERYONE_POSTS},
 
     # Accounts. An unknown token sends everyone on to ask for a new link.
     "accounts.register": {"GET": GUESTS_ONLY, "POST": EVERYONE_POSTS},

@@ -10,6 +10,7 @@ from portal.feedback.ikm import (
     InvalidPeriod,
     category_for,
     compute_ikm,
+    compute_ikm_per_unit,
     ikm_from_means,
     parse_period,
     rebuild_daily_totals,
@@ -91,6 +92,29 @@ def test_compute_ikm_in_sql_over_a_period(db, make_unit):
     assert compute_ikm(parse_period("2026-10"), unit_id=unit.id)["ikm"] == 25.0
     assert compute_ikm(parse_period("2026"), unit_id=unit.id)["respondents"] == 4
     assert compute_ikm(parse_period("2026-Q3"), service_id=unit.services[0].id)["respondents"] == 3
+
+
+def test_ikm_of_every_unit_in_one_query_equals_each_unit_alone(db, make_unit):
+    from sqlalchemy import event
+
+    first, second, silent = make_unit(), make_unit(), make_unit()
+    add_responses(db, first, [(4, 4, 4, 4, 4, 4, 4, 4, 4), (3, 4, 4, 4, 4, 4, 4, 4, 4)], date(2026, 8, 10))
+    add_responses(db, second, [(2, 1, 1, 1, 1, 1, 1, 1, 1)], date(2026, 9, 30))
+    add_responses(db, second, [(4,) * 9], date(2026, 10, 1))  # next quarter
+    period = parse_period("2026-Q3")
+    ids = [first.id, second.id, silent.id]
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        together = compute_ikm_per_unit(period, ids)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert len(statements) == 1
+    for unit in (first, second, silent):
+        assert together[unit.id] == compute_ikm(period, unit_id=unit.id)
+    assert together[second.id]["respondents"] == 1 and together[silent.id]["ikm"] is None
+    assert compute_ikm_per_unit(period, []) == {}
 
 
 def test_unanswered_elements_count_only_their_respondents(db, make_unit):
