@@ -25,7 +25,13 @@ from portal.feedback.visibility import feedback_view
 from portal.forms import choices
 from portal.observability import keep_request_anonymous
 from portal.organisation.models import AsnProfile, Service, Unit
-from portal.organisation.queries import list_services, list_unit_asn, list_units
+from portal.organisation.queries import (
+    list_service_choices,
+    list_services,
+    list_unit_asn,
+    list_unit_choices,
+    list_units,
+)
 from portal.pagination import page_arg
 from portal.permissions import require
 from portal.personal_text import find_personal_data, personal_data_message
@@ -124,7 +130,7 @@ def public_list():
         status=args.get("status") if args.get("status") in STATUSES else None, period=period,
         page=page_arg(),
     )
-    return render_template("feedback/public_list.html", page=page, units=list_units(), services=list_services(),
+    return render_template("feedback/public_list.html", page=page, units=list_unit_choices(), services=list_service_choices(),
                            types=FEEDBACK_TYPES, statuses=STATUSES, period_error=period_error)
 
 

@@ -18,6 +18,13 @@ def list_services():
     return db.session.scalars(select(Service).join(Service.unit).order_by(Unit.name, Service.name)).all()
 
 
+def list_service_choices():
+    """List (id, name, unit_name) rows of every service, by unit name and service name, for a select box."""
+    return db.session.execute(
+        select(Service.id, Service.name, Unit.name.label("unit_name")).join(Service.unit).order_by(Unit.name, Service.name)
+    ).all()
+
+
 def list_units_with_services():
     """List every unit, alphabetically, with its services loaded in one extra query."""
     return db.session.scalars(select(Unit).options(selectinload(Unit.services)).order_by(Unit.name)).all()
