@@ -27,8 +27,6 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -40,6 +38,8 @@ BENCH = ROOT / "bench"
 RESULTS = BENCH / "results"
 BIN = Path(sys.executable).parent
 sys.path[:0] = [str(ROOT), str(BENCH)]
+
+from forum_pages import free_port, stop  # noqa: E402  (bench/ is on the path only now)
 
 BARE_BYTES = 22 * 1024  # the bare page renders about this much HTML (issue 14's "22 KB Jinja page")
 PAGES = ["thread", "category", "category_last", "home", "search", "tracking", "masukan", "masukan_last",
@@ -200,12 +200,6 @@ def clean_env(folder, database_url):
 
 # ---------------------------------------------------------------- parent: wrk and gunicorn
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_gunicorn(spec, port, env, log, chdir=None):
     command = [str(BIN / "gunicorn"), "--workers", "1", "--bind", f"127.0.0.1:{port}", "--timeout", "120",
                "--graceful-timeout", "5", *(["--chdir", str(chdir)] if chdir else []), spec]
@@ -226,16 +220,6 @@ def start_gunicorn(spec, port, env, log, chdir=None):
         time.sleep(0.2)
     stop(process)
     raise SystemExit(f"gunicorn {spec} did not answer within 60 s")
-
-
-def stop(process):
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
 
 
 def worker_pid(master):
