@@ -439,8 +439,9 @@ def auto_close_answered(now=None):
     candidates = db.session.scalars(select(Feedback).where(
         Feedback.status == "ditindaklanjuti", Feedback.answered_at <= now - timedelta(days=waiting_days)
     )).all()
+    holidays = holidays_for_run([feedback.answered_at for feedback in candidates], now)  # one query per run
     for feedback in candidates:
-        if feedback.answered_at and working_days_between(feedback.answered_at, now) >= waiting_days:
+        if feedback.answered_at and working_days_between(feedback.answered_at, now, holidays) >= waiting_days:
             take_step(feedback, "auto_close", note=_("Ditutup otomatis: pelapor tidak menanggapi jawaban."), now=now)
             feedback.closed_at = now
             closed.append(feedback)

@@ -71,3 +71,22 @@ def test_forum_escalation_reads_holidays_once_for_3_or_30_threads(db, unit, make
     assert escalated_few == 3 * 2 and escalated_many == 30 * 2  # the atasan (here the head), then the head
     assert few == many == 1
     assert db.session.scalar(select(ThreadEscalation.id)) is None
+
+
+def add_unconfirmed_answers(db, unit, n):
+    """Feedback answered weeks ago that the resident never confirmed (set straight on the rows: this is about reading)."""
+    add_overdue_feedback(db, unit, n)
+    from portal.feedback.models import Feedback
+
+    for feedback in db.session.scalars(select(Feedback).where(Feedback.status == "diterima")):
+        feedback.status, feedback.answered_at = "ditindaklanjuti", utcnow() - timedelta(days=20)
+    db.session.commit()
+
+
+def test_auto_close_reads_holidays_once_for_3_or_30_items(db, unit):
+    add_unconfirmed_answers(db, unit, 3)
+    few, closed_few = holiday_queries(db, feedback_services.auto_close_answered)
+    add_unconfirmed_answers(db, unit, 27)
+    many, closed_many = holiday_queries(db, feedback_services.auto_close_answered)
+    assert (closed_few, closed_many) == (3, 30)
+    assert few == many == 1
