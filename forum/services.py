@@ -417,8 +417,13 @@ def _listed(thread):
     return thread.deleted_at is None and thread.hidden_at is None
 
 
+def _listed_in(category_id):
+    """The condition for the threads listed in a category (an id or a correlated column)."""
+    return and_(Thread.category_id == category_id, Thread.deleted_at.is_(None), Thread.hidden_at.is_(None))
+
+
 def _count_in_category(category_id, delta, activity_at=None):
-    """Count a thread coming into (+1) or leaving (−1) the category's list.
+    """Count a thread coming into (+1) or leaving (−1) the category's list, or (0) a reply's activity.
 
     The count is one atomic UPDATE, safe with concurrent requests (a recount inside each
     transaction would miss the other's uncommitted thread). A thread leaving may have been the
@@ -431,18 +436,10 @@ def _count_in_category(category_id, delta, activity_at=None):
         values["last_activity_at"] = _later(table.c.last_activity_at, activity_at)
     if delta < 0:
         db.session.flush()  # the leaving thread's new state must be in the database for the lookup
-        values["last_activity_at"] = select(func.max(Thread.last_activity_at)).where(
-            Thread.category_id == category_id, Thread.deleted_at.is_(None), Thread.hidden_at.is_(None)
-        ).scalar_subquery()
+        values["last_activity_at"] = (
+            select(func.max(Thread.last_activity_at)).where(_listed_in(category_id)).scalar_subquery()
+        )
     db.session.execute(update(table).where(table.c.id == category_id).values(**values))
-    _expire_category(category_id)
-
-
-def _touch_category(category_id, when):
-    """Move the category's last activity forward to `when` (a reply)."""
-    table = Category.__table__
-    db.session.execute(update(table).where(table.c.id == category_id)
-                       .values(last_activity_at=_later(table.c.last_activity_at, when)))
     _expire_category(category_id)
 
 
@@ -460,7 +457,7 @@ def _expire_category(category_id):
 
 def rebuild_category_totals():
     """Recount every category's listed threads and last activity from the threads (repairs drift)."""
-    listed = and_(Thread.category_id == Category.id, Thread.deleted_at.is_(None), Thread.hidden_at.is_(None))
+    listed = _listed_in(Category.id)
     db.session.execute(update(Category).values(
         thread_count=select(func.count(Thread.id)).where(listed).scalar_subquery(),
         last_activity_at=select(func.max(Thread.last_activity_at)).where(listed).scalar_subquery(),
@@ -477,7 +474,7 @@ def _next_post_number(thread, now):
         .returning(table.c.post_count)
     ).scalar_one()
     db.session.expire(thread, ["post_count", "reply_count", "last_activity_at"])
-    _touch_category(thread.category_id, now)
+    _count_in_category(thread.category_id, 0, activity_at=now)
     return number
 
 
